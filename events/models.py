@@ -1,0 +1,427 @@
+import datetime as dt
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import Campaign, Chapter, Partner, coordinate_constraints, latitude_field, longitude_field
+from outreach.permissions import chapter_roles, managed_chapter_ids
+from outreach.validators import validate_latitude_longitude, validate_timezone
+
+from .enums import AddressVisibility, EventFormat, EventStatus, SignupStatus, Strategy, Visibility
+from .validators import (
+    MAX_CAPACITY,
+    validate_audiences,
+    validate_capacity,
+    validate_hours,
+    validate_shift_within_event,
+    validate_window,
+)
+
+
+def choice_constraint(prefix: str, field: str, choices) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=f"{prefix}_{field}_valid")
+
+
+class EventDetails(models.Model):
+    """What an event and a series of events share: what, for whom, where and how."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One line for lists."))
+    description = models.TextField(_("description"), blank=True)
+    strategy = models.CharField(_("prevention strategy"), max_length=32, choices=Strategy.choices)
+    audiences = models.JSONField(
+        _("audiences"), default=list, blank=True, help_text=_("Who the event is for, e.g. parents, educators.")
+    )
+    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("Language code, e.g. en."))
+    format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    address_visibility = models.CharField(
+        _("who sees the address"),
+        max_length=16,
+        choices=AddressVisibility.choices,
+        default=AddressVisibility.PUBLIC,
+    )
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("IANA time zone; defaults to the chapter's."),
+    )
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        validate_audiences(self.audiences)
+        validate_latitude_longitude(self.latitude, self.longitude)
+
+
+def details_constraints(prefix: str) -> list[models.CheckConstraint]:
+    return [
+        *coordinate_constraints(prefix),
+        choice_constraint(prefix, "strategy", Strategy),
+        choice_constraint(prefix, "format", EventFormat),
+        choice_constraint(prefix, "visibility", Visibility),
+        choice_constraint(prefix, "address_visibility", AddressVisibility),
+    ]
+
+
+class EventSeries(EventDetails):
+    """
+    A recurring event: a rule whose dates become real events (occurrences) over a rolling horizon.
+
+    Occurrences carry the series' details and time of day. An occurrence edited on its own is
+    marked `detached` and keeps its edits when the series changes; a cancelled one stays cancelled.
+    """
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="series", verbose_name=_("chapter"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="series", verbose_name=_("campaign")
+    )
+    partners = models.ManyToManyField(Partner, blank=True, related_name="series", verbose_name=_("partners"))
+    recurrence = models.CharField(
+        _("recurrence rule"), max_length=500, help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=12.")
+    )
+    start_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("local start time"))
+    duration = models.DurationField(_("duration"))
+    capacity = models.PositiveIntegerField(
+        _("places per occurrence"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+    )
+    status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        constraints = [
+            *details_constraints("events_eventseries"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="events_eventseries_capacity_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(duration__gt=dt.timedelta(0)), name="events_eventseries_duration_positive"
+            ),
+            choice_constraint("events_eventseries", "status", EventStatus),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.recurrence})"
+
+
+class EventQuerySet(models.QuerySet):
+    def listed(self):
+        """Published and cancelled events: what anyone who may see the event is shown."""
+        return self.filter(status__in=EventStatus.listed())
+
+    def published(self):
+        return self.filter(status=EventStatus.PUBLISHED)
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def visible_to(self, user):
+        """
+        Events `user` may see: listed public events for everyone; listed members-only events for
+        the chapter's members; every status, drafts included, for the chapter's coordinators and
+        leads; everything for staff.
+        """
+        public = Q(status__in=EventStatus.listed(), visibility=Visibility.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(public)
+        managed = managed_chapter_ids(user)
+        if managed is None:
+            return self.all()
+        member_of = list(chapter_roles(user))
+        return self.filter(
+            public | Q(status__in=EventStatus.listed(), chapter_id__in=member_of) | Q(chapter_id__in=managed)
+        )
+
+    def with_places(self):
+        """Annotate `capacity_total`, `confirmed_total` and `places_left` across the event's shifts."""
+        capacity = (
+            Shift.objects.filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(total=Sum("capacity"))
+            .values("total")
+        )
+        confirmed = (
+            Signup.objects.filter(shift__event=OuterRef("pk"), status=SignupStatus.CONFIRMED)
+            .order_by()
+            .values("shift__event")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            capacity_total=Coalesce(Subquery(capacity), Value(0)),
+            confirmed_total=Coalesce(Subquery(confirmed), Value(0)),
+        ).annotate(places_left=Greatest(F("capacity_total") - F("confirmed_total"), Value(0)))
+
+
+class Event(EventDetails):
+    """An event a chapter runs. A recurring event's occurrences are Events that share a series."""
+
+    CALENDAR_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "all_day",
+        "format",
+        "venue",
+        "address",
+        "latitude",
+        "longitude",
+        "online_url",
+        "status",
+        "visibility",
+    )
+    """Fields a subscribed calendar shows: changing one raises `sequence`."""
+
+    uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="events", verbose_name=_("chapter"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("campaign")
+    )
+    partners = models.ManyToManyField(Partner, blank=True, related_name="events", verbose_name=_("partners"))
+    series = models.ForeignKey(
+        EventSeries,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("series"),
+    )
+    occurrence_date = models.DateField(
+        _("occurrence date"), null=True, blank=True, help_text=_("The series' local date this occurrence stands for.")
+    )
+    detached = models.BooleanField(
+        _("edited on its own"), default=False, help_text=_("Series edits no longer change this occurrence.")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    cancellation_note = models.TextField(_("cancellation note"), blank=True)
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, editable=False, help_text=_("Grows with every change a calendar must see.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            *details_constraints("events_event"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_starts"),
+            choice_constraint("events_event", "status", EventStatus),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, occurrence_date__isnull=True)
+                | Q(series__isnull=False, occurrence_date__isnull=False),
+                name="events_event_occurrence_date_with_series",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                condition=Q(series__isnull=False),
+                name="events_event_unique_series_occurrence",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "visibility", "starts_at"], name="events_event_listing_idx"),
+            models.Index(fields=["chapter", "starts_at"], name="events_event_chapter_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("event_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        validate_window(self.starts_at, self.ends_at)
+
+    @cached_property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.zone)
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at, self.zone)
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+    def has_ended(self, now=None):
+        return self.ends_at <= (now or timezone.now())
+
+
+class ShiftQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Annotate `confirmed_count`, `waitlist_count` and `places_left` in the same query."""
+        return self.annotate(
+            confirmed_count=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
+            waitlist_count=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+        ).annotate(places_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+
+
+class Shift(models.Model):
+    """A role and time window inside an event with its own number of places."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("event"))
+    name = models.CharField(_("role"), max_length=120, help_text=_("e.g. Table host"))
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_shift_ends_after_starts"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="events_shift_capacity_at_least_one"),
+            # events_shift_within_event is a trigger (migration 0002): it compares two tables.
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.event})"
+
+    def clean(self):
+        validate_window(self.starts_at, self.ends_at)
+        validate_capacity(self.capacity)
+        if self.event_id is not None:
+            validate_shift_within_event(self.starts_at, self.ends_at, self.event.starts_at, self.event.ends_at)
+
+
+class SignupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=SignupStatus.active())
+
+    def confirmed(self):
+        return self.filter(status=SignupStatus.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=SignupStatus.WAITLISTED)
+
+    def with_waitlist_position(self):
+        """
+        Annotate `waitlist_position`: 1 for the first waitlisted signup of a shift, null unless
+        waitlisted. Derived from arrival order (the primary key, assigned under the shift lock), so
+        positions stay contiguous without renumbering anything when someone leaves the queue.
+        """
+        ahead = (
+            Signup.objects.filter(shift=OuterRef("shift"), status=SignupStatus.WAITLISTED, pk__lte=OuterRef("pk"))
+            .order_by()
+            .values("shift")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=models.Case(
+                models.When(status=SignupStatus.WAITLISTED, then=Subquery(ahead)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class Signup(models.Model):
+    """A volunteer's place on a shift: confirmed, waiting for a place, or cancelled."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups", verbose_name=_("volunteer")
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups", verbose_name=_("shift"))
+    status = models.CharField(_("status"), max_length=16, choices=SignupStatus.choices)
+    attended = models.BooleanField(
+        _("attended"), null=True, blank=True, help_text=_("Empty until check-in: attended or no-show.")
+    )
+    hours = models.DecimalField(
+        _("hours served"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+
+    objects = SignupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("signup")
+        verbose_name_plural = _("signups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "shift"],
+                condition=Q(status__in=SignupStatus.active()),
+                name="events_signup_one_active_per_user_shift",
+                violation_error_message=_("You already have a place or a waitlist spot on this shift."),
+            ),
+            choice_constraint("events_signup", "status", SignupStatus),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0, hours__lte=24), name="events_signup_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SignupStatus.CANCELLED) | Q(cancelled_at__isnull=True),
+                name="events_signup_cancelled_at_only_when_cancelled",
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "status"], name="events_signup_shift_status_idx")]
+
+    def __str__(self):
+        return f"{self.user} on {self.shift} ({self.get_status_display()})"
+
+    def clean(self):
+        validate_hours(self.hours)
+
+    @property
+    def is_active(self):
+        return self.status in SignupStatus.active()

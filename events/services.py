@@ -1,0 +1,564 @@
+"""
+Every write to events, series, shifts and signups that has a rule in it.
+
+Services are keyword-only, validate with the readable twins in validators.py before the database
+constraints would refuse, and raise django.core.exceptions.ValidationError keyed by the field at
+fault. A refusal that is a clash with existing state (a second signup, an overlapping shift) is a
+SignupConflict, which the API answers with 409.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach.models import Chapter, User
+
+from .enums import EventStatus, SignupStatus, Visibility
+from .models import Event, EventSeries, Shift, Signup
+from .validators import (
+    make_aware_local,
+    parse_rrule,
+    validate_capacity,
+    validate_hours,
+    validate_online_link,
+    validate_window,
+)
+
+DEFAULT_CAPACITY = 20
+
+SERIES_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "strategy",
+    "audiences",
+    "language",
+    "format",
+    "venue",
+    "address",
+    "latitude",
+    "longitude",
+    "address_visibility",
+    "online_url",
+    "timezone",
+    "visibility",
+    "campaign",
+)
+"""Details an occurrence takes from its series, unless edited on its own."""
+
+EVENT_EDITABLE_FIELDS = (*SERIES_FIELDS, "starts_at", "ends_at", "all_day")
+
+
+class SignupConflict(ValidationError):
+    """A signup clashes with one the volunteer already holds."""
+
+
+# Events
+
+
+def _save(instance):
+    """
+    Validate with the model's readable rules, then save.
+
+    Constraints are left to the database here: Django checks each CheckConstraint with a query of
+    its own, which would lengthen the time a signup holds the shift's lock for no gain.
+    """
+    instance.full_clean(validate_constraints=False)
+    instance.save()
+    return instance
+
+
+def event_create(
+    *,
+    chapter: Chapter,
+    created_by: User | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int | None = None,
+    shift_name: str = "",
+    partners: Iterable = (),
+    **details,
+) -> Event:
+    """
+    Create a draft event with its single default shift spanning it.
+
+    `details` are the fields of EventDetails (title, strategy, ...). The timezone defaults to the
+    chapter's. The shift has `capacity` places (DEFAULT_CAPACITY when not given).
+    """
+    unknown = set(details) - set(EVENT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"event_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    details.setdefault("timezone", chapter.timezone)
+    capacity = DEFAULT_CAPACITY if capacity is None else capacity
+    validate_window(starts_at, ends_at)
+    validate_capacity(capacity)
+    with transaction.atomic(durable=True):
+        event = _save(Event(chapter=chapter, created_by=created_by, starts_at=starts_at, ends_at=ends_at, **details))
+        event.partners.set(partners)
+        _save(
+            Shift(
+                event=event, name=shift_name or _("Volunteer"), starts_at=starts_at, ends_at=ends_at, capacity=capacity
+            )
+        )
+    return event
+
+
+def _calendar_changed(before: dict, after: Event) -> bool:
+    return any(before[name] != getattr(after, name) for name in Event.CALENDAR_FIELDS)
+
+
+def _snapshot(event: Event) -> dict:
+    return {name: getattr(event, name) for name in Event.CALENDAR_FIELDS}
+
+
+def _reschedule_shifts(event: Event, old_starts_at: dt.datetime, old_ends_at: dt.datetime) -> None:
+    """
+    Carry an event's shifts along when it moves: shifts that spanned the whole event span it again;
+    the others keep their offset from its start and must still fit inside it.
+
+    The database refuses a shift outside its event at every statement, so the event is first
+    widened to cover both windows, then the shifts move, then it takes its final window.
+    """
+    delta = event.starts_at - old_starts_at
+    shifts = list(event.shifts.all())
+    moved = []
+    for shift in shifts:
+        if shift.starts_at == old_starts_at and shift.ends_at == old_ends_at:
+            shift.starts_at, shift.ends_at = event.starts_at, event.ends_at
+        else:
+            shift.starts_at += delta
+            shift.ends_at += delta
+            if shift.starts_at < event.starts_at or shift.ends_at > event.ends_at:
+                raise ValidationError(
+                    {
+                        "ends_at": _("The shift “%(shift)s” would no longer fit inside the event.")
+                        % {"shift": shift.name}
+                    }
+                )
+        moved.append(shift)
+    if not moved:
+        return
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=min(event.starts_at, old_starts_at), ends_at=max(event.ends_at, old_ends_at)
+    )
+    Shift.objects.bulk_update(moved, ["starts_at", "ends_at"])
+
+
+def _event_apply(event: Event, changes: dict) -> bool:
+    """Apply `changes` to a locked event, carrying its shifts along; return whether a calendar sees it."""
+    before = _snapshot(event)
+    partners = changes.pop("partners", None)
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.full_clean(validate_constraints=False)
+    if event.status != EventStatus.DRAFT:
+        validate_online_link(event.format, event.online_url)
+    if (event.starts_at, event.ends_at) != (before["starts_at"], before["ends_at"]):
+        _reschedule_shifts(event, before["starts_at"], before["ends_at"])
+    changed = _calendar_changed(before, event)
+    if changed:
+        event.sequence += 1
+    event.save()
+    if partners is not None:
+        event.partners.set(partners)
+    return changed
+
+
+def event_update(*, event: Event, **changes) -> Event:
+    """
+    Change an event's details or times. Side effects, in order:
+
+    1. its shifts move with it (see _reschedule_shifts);
+    2. `sequence` grows when a field a calendar shows changed;
+    3. an occurrence of a series becomes `detached`, so later series edits leave it alone.
+    """
+    unknown = set(changes) - {*EVENT_EDITABLE_FIELDS, "partners"}
+    if unknown:
+        raise TypeError(f"event_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status == EventStatus.CANCELLED:
+            raise ValidationError({"status": _("A cancelled event cannot be edited.")})
+        if locked.series_id is not None and any(getattr(locked, k) != v for k, v in changes.items()):
+            locked.detached = True
+        _event_apply(locked, changes)
+    return locked
+
+
+def event_publish(*, event: Event) -> Event:
+    """Publish a draft so volunteers can find it and sign up; raises `sequence`."""
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status != EventStatus.DRAFT:
+            raise ValidationError(
+                {
+                    "status": _("Only a draft can be published; this event is %(status)s.")
+                    % {"status": locked.get_status_display().lower()}
+                }
+            )
+        validate_online_link(locked.format, locked.online_url)
+        _event_apply(locked, {"status": EventStatus.PUBLISHED})
+    return locked
+
+
+def event_cancel(*, event: Event, note: str = "") -> Event:
+    """
+    Cancel an event. It stays listed and in feeds as cancelled, with `sequence` raised; its signups
+    are kept (they are the list of people to tell), but no new signup is taken.
+    """
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status == EventStatus.CANCELLED:
+            raise ValidationError({"status": _("This event is already cancelled.")})
+        locked.cancellation_note = note
+        if locked.series_id is not None:
+            locked.detached = True
+        _event_apply(locked, {"status": EventStatus.CANCELLED})
+    return locked
+
+
+def event_delete(*, event: Event) -> None:
+    """Delete a draft. A published event is cancelled instead, so calendars learn of it."""
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status != EventStatus.DRAFT:
+            raise ValidationError({"status": _("Only a draft can be deleted; cancel a published event instead.")})
+        locked.delete()
+
+
+# Series
+
+
+def _occurrence_window(series: EventSeries, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    local_start = dt.datetime.combine(day, series.start_time)
+    starts_at = make_aware_local(local_start, series.timezone, field="start_time")
+    ends_at = (starts_at.astimezone(dt.UTC) + series.duration).astimezone(zoneinfo.ZoneInfo(series.timezone))
+    return starts_at, ends_at
+
+
+def _series_dates(series: EventSeries, *, until: dt.date) -> list[dt.date]:
+    rule = parse_rrule(series.recurrence, dtstart=dt.datetime.combine(series.start_date, series.start_time))
+    dates = []
+    for occurrence in rule:
+        if occurrence.date() > until or len(dates) >= settings.SERIES_MAX_OCCURRENCES:
+            break
+        dates.append(occurrence.date())
+    return dates
+
+
+def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
+    """
+    Make the series' future occurrences match it, up to the rolling horizon.
+
+    New dates get an occurrence (with one shift of `series.capacity` places) in the series' status;
+    occurrences not edited on their own take the series' details and time of day; dates the rule
+    no longer yields are deleted, or cancelled when somebody signed up. Past, detached and
+    cancelled occurrences are left as they are.
+    """
+    horizon = (now + dt.timedelta(days=settings.SERIES_HORIZON_DAYS)).date()
+    wanted = _series_dates(series, until=horizon)
+    windows = {day: _occurrence_window(series, day) for day in wanted}  # refuses a skipped local time
+    existing = {event.occurrence_date: event for event in series.occurrences.select_for_update()}
+    details = {name: getattr(series, name) for name in SERIES_FIELDS}
+    for day, event in existing.items():
+        if event.detached or event.status == EventStatus.CANCELLED or event.ends_at <= now:
+            continue
+        if day not in windows:
+            if event.shifts.filter(signups__status__in=SignupStatus.active()).exists():
+                _event_apply(event, {"status": EventStatus.CANCELLED})
+            else:
+                event.delete()
+            continue
+        starts_at, ends_at = windows[day]
+        changes = {**details, "starts_at": starts_at, "ends_at": ends_at}
+        if series.status == EventStatus.PUBLISHED:
+            changes["status"] = EventStatus.PUBLISHED
+        _event_apply(event, changes)
+        event.partners.set(series.partners.all())
+    for day, (starts_at, ends_at) in windows.items():
+        if day in existing:
+            continue
+        event = _save(
+            Event(
+                chapter=series.chapter,
+                series=series,
+                occurrence_date=day,
+                created_by=series.created_by,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=series.status,
+                **details,
+            )
+        )
+        event.partners.set(series.partners.all())
+        _save(Shift(event=event, name=_("Volunteer"), starts_at=starts_at, ends_at=ends_at, capacity=series.capacity))
+
+
+def series_create(
+    *,
+    chapter: Chapter,
+    created_by: User | None,
+    recurrence: str,
+    start_date: dt.date,
+    start_time: dt.time,
+    duration: dt.timedelta,
+    capacity: int = DEFAULT_CAPACITY,
+    partners: Iterable = (),
+    now: dt.datetime | None = None,
+    **details,
+) -> EventSeries:
+    """
+    Create a recurring event and its occurrences up to SERIES_HORIZON_DAYS ahead, as drafts.
+
+    `recurrence` is an RFC 5545 RRULE with COUNT or UNTIL; occurrences start at `start_time` local
+    time in the series' zone on every date it yields, across daylight-saving changes. A date whose
+    local start time does not exist (clocks spring forward) refuses the whole series.
+    """
+    details.setdefault("timezone", chapter.timezone)
+    if duration is None or duration <= dt.timedelta(0):
+        raise ValidationError({"duration": _("The duration must be positive.")})
+    validate_capacity(capacity)
+    with transaction.atomic(durable=True):
+        series = _save(
+            EventSeries(
+                chapter=chapter,
+                created_by=created_by,
+                recurrence=recurrence,
+                start_date=start_date,
+                start_time=start_time,
+                duration=duration,
+                capacity=capacity,
+                **details,
+            )
+        )
+        series.partners.set(partners)
+        _series_sync(series, now=now or timezone.now())
+    return series
+
+
+def series_update(*, series: EventSeries, now: dt.datetime | None = None, **changes) -> EventSeries:
+    """Change a series; its future occurrences that were not edited on their own follow (see _series_sync)."""
+    partners = changes.pop("partners", None)
+    with transaction.atomic(durable=True):
+        locked = EventSeries.objects.select_for_update().get(pk=series.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _save(locked)
+        if partners is not None:
+            locked.partners.set(partners)
+        _series_sync(locked, now=now or timezone.now())
+    return locked
+
+
+def series_publish(*, series: EventSeries, now: dt.datetime | None = None) -> EventSeries:
+    """Publish a series: its future occurrences, and those generated later, are published."""
+    return series_update(series=series, status=EventStatus.PUBLISHED, now=now)
+
+
+def series_extend(*, series: EventSeries, now: dt.datetime | None = None) -> EventSeries:
+    """Generate occurrences that have come within the rolling horizon since the series was last synced."""
+    return series_update(series=series, now=now)
+
+
+# Shifts
+
+
+def shift_create(
+    *, event: Event, name: str, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int, description: str = ""
+) -> Shift:
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status == EventStatus.CANCELLED:
+            raise ValidationError({"event": _("Shifts cannot be added to a cancelled event.")})
+        return _save(
+            Shift(
+                event=locked,
+                name=name,
+                description=description,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                capacity=capacity,
+            )
+        )
+
+
+def shift_update(*, shift: Shift, **changes) -> Shift:
+    """
+    Change a shift. Capacity may not drop below the confirmed count; when it grows, waitlisted
+    volunteers are confirmed in arrival order, in the same transaction.
+    """
+    unknown = set(changes) - {"name", "description", "starts_at", "ends_at", "capacity"}
+    if unknown:
+        raise TypeError(f"shift_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic(durable=True):
+        locked = Shift.objects.select_for_update().select_related("event").get(pk=shift.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        validate_capacity(locked.capacity, confirmed=locked.signups.confirmed().count())
+        _save(locked)
+        _promote_waitlist(locked)
+    return locked
+
+
+def shift_delete(*, shift: Shift) -> None:
+    """Delete a shift nobody holds a place on; an event keeps at least one shift."""
+    with transaction.atomic(durable=True):
+        locked = Shift.objects.select_for_update().get(pk=shift.pk)
+        if locked.signups.active().exists():
+            raise ValidationError({"shift": _("Volunteers hold places on this shift; cancel their signups first.")})
+        if not Shift.objects.filter(event_id=locked.event_id).exclude(pk=locked.pk).exists():
+            raise ValidationError({"shift": _("An event needs at least one shift.")})
+        locked.delete()
+
+
+# Signups
+
+
+def _lock_shift(shift: Shift) -> Shift:
+    return Shift.objects.select_for_update(of=("self",)).select_related("event").get(pk=shift.pk)
+
+
+def _check_open(shift: Shift, user: User, now: dt.datetime) -> None:
+    event = shift.event
+    if event.status == EventStatus.DRAFT:
+        raise ValidationError({"shift": _("This event is not published yet.")}, code="not_published")
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError({"shift": _("This event has been cancelled.")}, code="cancelled")
+    if event.ends_at <= now or shift.ends_at <= now:
+        raise ValidationError({"shift": _("This shift has already ended.")}, code="ended")
+    if event.visibility == Visibility.MEMBERS and not user.memberships.filter(chapter_id=event.chapter_id).exists():
+        raise ValidationError({"shift": _("This event is for the chapter's members only.")}, code="members_only")
+
+
+def _check_no_clash(shift: Shift, user: User) -> None:
+    held = Signup.objects.active().filter(user=user)
+    if held.filter(shift=shift).exists():
+        raise SignupConflict(
+            {"shift": _("You already have a place or a waitlist spot on this shift.")}, code="already_signed_up"
+        )
+    overlapping = (
+        held.filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
+        .select_related("shift__event")
+        .first()
+    )
+    if overlapping is not None:
+        raise SignupConflict(
+            {
+                "shift": _("You are already signed up for “%(other)s” at the same time.")
+                % {"other": f"{overlapping.shift.event.title}: {overlapping.shift.name}"}
+            },
+            code="overlapping",
+        )
+
+
+def _with_position(signup: Signup) -> Signup:
+    if signup.status == SignupStatus.WAITLISTED:
+        signup.waitlist_position = (
+            Signup.objects.waitlisted().filter(shift_id=signup.shift_id, pk__lte=signup.pk).count()
+        )
+    else:
+        signup.waitlist_position = None
+    return signup
+
+
+def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -> Signup:
+    """
+    Sign `user` up for `shift`: confirmed while places remain, otherwise waitlisted.
+
+    The volunteer's row and the shift's row are locked (on SQLite the IMMEDIATE transaction holds
+    the database's write lock), so concurrent signups are counted one at a time and a shift never
+    has more confirmed volunteers than places. The returned signup carries `waitlist_position`.
+    Refused with ValidationError for a draft, cancelled or ended event, or a members-only event
+    for a non-member; with SignupConflict for a second active signup on the shift or one that
+    overlaps a shift the volunteer already holds.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic(durable=True):
+            User.objects.select_for_update().only("pk").get(pk=user.pk)
+            locked = _lock_shift(shift)
+            _check_open(locked, user, now)
+            _check_no_clash(locked, user)
+            confirmed = locked.signups.confirmed().count()
+            status = SignupStatus.CONFIRMED if confirmed < locked.capacity else SignupStatus.WAITLISTED
+            signup = _save(Signup(user=user, shift=locked, status=status))
+    except IntegrityError:
+        # The lock makes this unreachable in practice; the constraint is the last word if it is not.
+        raise SignupConflict(
+            {"shift": _("You already have a place or a waitlist spot on this shift.")}, code="already_signed_up"
+        ) from None
+    return _with_position(signup)
+
+
+def _promote_waitlist(shift: Shift) -> list[Signup]:
+    """Confirm waitlisted signups, first come first served, while the locked shift has places."""
+    free = shift.capacity - shift.signups.confirmed().count()
+    if free <= 0:
+        return []
+    promoted = list(shift.signups.waitlisted().order_by("pk")[:free])
+    now = timezone.now()
+    for signup in promoted:
+        signup.status, signup.updated_at = SignupStatus.CONFIRMED, now
+    Signup.objects.bulk_update(promoted, ["status", "updated_at"])
+    return promoted
+
+
+def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
+    """
+    Cancel a signup. Side effects, in order:
+
+    1. the signup is marked cancelled (a cancelled signup is kept, for the record);
+    2. if it held a confirmed place, the first waitlisted volunteer is confirmed in the same
+       transaction, under the shift's lock.
+
+    The returned signup carries `promoted`, the signups confirmed in its place.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        locked_shift = _lock_shift(signup.shift)
+        locked = Signup.objects.select_for_update().get(pk=signup.pk)
+        if locked.status == SignupStatus.CANCELLED:
+            raise ValidationError({"status": _("This signup is already cancelled.")}, code="already_cancelled")
+        was_confirmed = locked.status == SignupStatus.CONFIRMED
+        locked.status = SignupStatus.CANCELLED
+        locked.cancelled_at = now
+        _save(locked)
+        if was_confirmed:
+            locked.promoted = _promote_waitlist(locked_shift)
+        else:
+            locked.promoted = []
+    locked.waitlist_position = None
+    return locked
+
+
+def signup_check_in(*, signup: Signup, attended: bool, hours: Decimal | None = None) -> Signup:
+    """
+    Record whether a confirmed volunteer came and the hours they served. Hours default to the
+    shift's length when they attended and to zero for a no-show.
+    """
+    with transaction.atomic(durable=True):
+        locked = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
+        if locked.status != SignupStatus.CONFIRMED:
+            raise ValidationError({"status": _("Only a confirmed volunteer can be checked in.")}, code="not_confirmed")
+        if hours is None:
+            length = locked.shift.ends_at - locked.shift.starts_at
+            hours = (
+                min(Decimal(length.total_seconds()) / 3600, Decimal(24)).quantize(Decimal("0.01"))
+                if attended
+                else Decimal(0)
+            )
+        validate_hours(hours)
+        if not attended and hours:
+            raise ValidationError({"hours": _("A volunteer who did not come served no hours.")})
+        locked.attended = attended
+        locked.hours = hours
+        locked.checked_in_at = timezone.now()
+        _save(locked)
+    return locked

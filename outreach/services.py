@@ -1,0 +1,64 @@
+"""Writes to the organization's data that carry a rule: memberships and roles."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .enums import Role
+from .models import Chapter, Membership, User
+from .permissions import forget_chapter_roles
+
+
+def _validate_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from %(roles)s.") % {"roles": ", ".join(Role.values)}})
+
+
+def _refuse_losing_last_lead(membership: Membership) -> None:
+    """A chapter with a lead keeps at least one: otherwise nobody but staff could manage its members.
+
+    Callers lock the chapter row first, so two leads demoting each other cannot both succeed."""
+    if membership.role != Role.LEAD:
+        return
+    others = Membership.objects.filter(chapter_id=membership.chapter_id, role=Role.LEAD).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError({"role": _("This is the chapter's only lead; make someone else lead first.")})
+
+
+def membership_add(*, chapter: Chapter, user: User, role: str = Role.MEMBER) -> Membership:
+    """Add `user` to `chapter` with `role`; refused if they already belong to it."""
+    _validate_role(role)
+    try:
+        with transaction.atomic(durable=True):
+            if Membership.objects.filter(chapter=chapter, user=user).exists():
+                raise ValidationError({"email": _("%(user)s is already a member of this chapter.") % {"user": user}})
+            membership = Membership(chapter=chapter, user=user, role=role)
+            membership.full_clean(validate_constraints=False)
+            membership.save()
+    except IntegrityError:
+        raise ValidationError({"email": _("%(user)s is already a member of this chapter.") % {"user": user}}) from None
+    forget_chapter_roles(user)
+    return membership
+
+
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    _validate_role(role)
+    with transaction.atomic(durable=True):
+        Chapter.objects.select_for_update().only("pk").get(pk=membership.chapter_id)
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if role != Role.LEAD:
+            _refuse_losing_last_lead(locked)
+        locked.role = role
+        locked.full_clean(validate_constraints=False)
+        locked.save(update_fields=["role"])
+    forget_chapter_roles(membership.user)
+    return locked
+
+
+def membership_remove(*, membership: Membership) -> None:
+    with transaction.atomic(durable=True):
+        Chapter.objects.select_for_update().only("pk").get(pk=membership.chapter_id)
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        _refuse_losing_last_lead(locked)
+        locked.delete()
+    forget_chapter_roles(membership.user)
