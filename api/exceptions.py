@@ -1,0 +1,42 @@
+"""Turn domain and database failures into the API's error shapes; never a traceback."""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from events.services import SignupConflict
+from outreach.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """
+    DRF's handler, plus: a domain ValidationError answers 400 as {"field": ["message"]}, a
+    SignupConflict 409 in the same shape, and a database that cannot be reached 503 with
+    Retry-After.
+    """
+    if isinstance(exc, SignupConflict):
+        return Response(as_serializer_error(exc), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        return Response(as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", exc.__class__.__name__)
+        return Response(
+            {"detail": UNAVAILABLE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    return drf_exception_handler(exc, context)

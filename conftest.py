@@ -1,0 +1,13 @@
+"""Project-wide test settings: static files are served from the source folders, not a collected manifest."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_source(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
