@@ -7,6 +7,7 @@ site or the API for day-to-day work.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Event, EventSeries, Shift, Signup
 
@@ -35,6 +36,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
     list_select_related = ["chapter"]
     search_fields = ["title", "description", "chapter__name"]
     autocomplete_fields = ["chapter", "campaign", "partners"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Event)
@@ -47,6 +49,7 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["chapter", "campaign", "partners", "series"]
     readonly_fields = ["uid", "sequence", "status", "series", "occurrence_date", "created_at", "updated_at"]
     inlines = [ShiftInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Shift)

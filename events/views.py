@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .enums import Audience
 from .models import Event, Shift
 from .permissions import can_manage_event, can_see_private_location
 
@@ -19,6 +20,7 @@ def event_detail(request, pk):
         "event": event,
         "shifts": shifts,
         "partners": event.partners.all(),
+        "audiences": [Audience(value).label for value in event.audiences if value in Audience.values],
         "can_manage": can_manage_event(request.user, event),
         "show_private_location": can_see_private_location(request.user, event),
     }

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, Chapter, Membership, Partner, User
@@ -59,3 +60,5 @@ class PartnerAdmin(admin.ModelAdmin):
     list_filter = ["kind", "chapter"]
     list_select_related = ["chapter"]
     search_fields = ["name", "chapter__name"]
+    # Typed addresses without a scheme are https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("events/<int:pk>/", event_views.event_detail, name="event_detail"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign_detail"),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,8 @@ def chapter_detail(request, slug):
         .select_related("chapter")
         .with_places()
     )
-    return render(request, "outreach/chapter_detail.html", {"chapter": chapter, "events": events})
+    place = [part for part in (chapter.city, chapter.region, chapter.country) if part]
+    return render(request, "outreach/chapter_detail.html", {"chapter": chapter, "place": place, "events": events})
 
 
 def campaign_detail(request, slug):

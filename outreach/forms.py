@@ -1,0 +1,23 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup form that also asks for the public display name."""
+
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text=User._meta.get_field("display_name").help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def signup(self, request, user):
+        # Called by allauth right after it saved the user, before the verification email goes out.
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
