@@ -19,6 +19,7 @@ from outreach.validators import validate_latitude_longitude, validate_timezone
 from .enums import AddressVisibility, EventFormat, EventStatus, SignupStatus, Strategy, Visibility
 from .validators import (
     MAX_CAPACITY,
+    parse_rrule,
     validate_audiences,
     validate_capacity,
     validate_hours,
@@ -125,6 +126,12 @@ class EventSeries(EventDetails):
 
     def __str__(self):
         return f"{self.title} ({self.recurrence})"
+
+    def clean(self):
+        super().clean()
+        # Checked before the row is written: PostgreSQL cannot even store some malformed rules (NUL).
+        if self.recurrence and isinstance(self.start_date, dt.date) and isinstance(self.start_time, dt.time):
+            parse_rrule(self.recurrence, dtstart=dt.datetime.combine(self.start_date, self.start_time))
 
 
 class EventQuerySet(models.QuerySet):

@@ -158,7 +158,8 @@ def _event_apply(event: Event, changes: dict) -> bool:
     for name, value in changes.items():
         setattr(event, name, value)
     event.full_clean(validate_constraints=False)
-    if event.status != EventStatus.DRAFT:
+    # A published event needs its link; a cancelled one no longer does, whatever it was before.
+    if event.status == EventStatus.PUBLISHED:
         validate_online_link(event.format, event.online_url)
     if (event.starts_at, event.ends_at) != (before["starts_at"], before["ends_at"]):
         _reschedule_shifts(event, before["starts_at"], before["ends_at"])
@@ -438,7 +439,8 @@ def _check_open(shift: Shift, user: User, now: dt.datetime) -> None:
 
 
 def _check_no_clash(shift: Shift, user: User) -> None:
-    held = Signup.objects.active().filter(user=user)
+    # A cancelled event keeps its signups (the people to tell), but they hold no time any more.
+    held = Signup.objects.active().filter(user=user).exclude(shift__event__status=EventStatus.CANCELLED)
     if held.filter(shift=shift).exists():
         raise SignupConflict(
             {"shift": _("You already have a place or a waitlist spot on this shift.")}, code="already_signed_up"

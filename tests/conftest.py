@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from outreach.enums import Role
 
@@ -48,3 +49,24 @@ def staff(db):
 @pytest.fixture
 def shift(chapter):
     return ShiftFactory(event__chapter=chapter, capacity=2)
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def persona(request):
+    """Look a persona fixture up by name, for tables that read like DESIGN.md's matrix."""
+
+    def get(name):
+        return request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """MD5 instead of PBKDF2 for tests that create many users and never care how passwords are kept."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

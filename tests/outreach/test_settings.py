@@ -1,0 +1,207 @@
+"""The typed helpers that read settings from the environment, and the start-up they guard."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from outreach.settings import env_bool, env_int, env_list, env_str, env_url
+
+NAME = "OUTREACH_TEST_SETTING"
+
+
+# env_bool
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("True", True),
+        (" yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("NO", False),
+        ("off", False),
+        ("", False),
+    ],
+)
+def test_env_bool_parses_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv(NAME, raw)
+
+    assert env_bool(NAME, not expected) is expected
+
+
+@pytest.mark.parametrize("default", [True, False])
+def test_env_bool_falls_back_to_the_default_when_unset(monkeypatch, default):
+    monkeypatch.delenv(NAME, raising=False)
+
+    assert env_bool(NAME, default) is default
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "yes please"])
+def test_env_bool_refuses_anything_else(monkeypatch, raw):
+    monkeypatch.setenv(NAME, raw)
+
+    with pytest.raises(ImproperlyConfigured) as exc_info:
+        env_bool(NAME, False)
+
+    assert str(exc_info.value) == (f"{NAME} must be a boolean (1/0, true/false, yes/no, on/off), got {raw.lower()!r}.")
+
+
+# env_int
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("10", 10), (" 42 ", 42), ("0", 0), ("-3", -3)])
+def test_env_int_parses_whole_numbers(monkeypatch, raw, expected):
+    monkeypatch.setenv(NAME, raw)
+
+    assert env_int(NAME, 7) == expected
+
+
+def test_env_int_falls_back_to_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv(NAME, raising=False)
+
+    assert env_int(NAME, 7, minimum=1) == 7
+
+
+@pytest.mark.parametrize("raw", ["ten", "1.5", "", "10s"])
+def test_env_int_refuses_what_is_not_a_whole_number(monkeypatch, raw):
+    monkeypatch.setenv(NAME, raw)
+
+    with pytest.raises(ImproperlyConfigured) as exc_info:
+        env_int(NAME, 7)
+
+    assert str(exc_info.value) == f"{NAME} must be a whole number, got {raw!r}."
+
+
+@pytest.mark.parametrize(("raw", "minimum"), [("-1", 0), ("0", 1), ("6", 7)])
+def test_env_int_refuses_a_number_below_the_minimum(monkeypatch, raw, minimum):
+    monkeypatch.setenv(NAME, raw)
+
+    with pytest.raises(ImproperlyConfigured) as exc_info:
+        env_int(NAME, 30, minimum=minimum)
+
+    assert str(exc_info.value) == f"{NAME} must be at least {minimum}, got {raw}."
+
+
+def test_env_int_accepts_the_minimum_itself(monkeypatch):
+    monkeypatch.setenv(NAME, "7")
+
+    assert env_int(NAME, 30, minimum=7) == 7
+
+
+# env_list and env_str
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a.example.org", ["a.example.org"]),
+        ("a.example.org, b.example.org", ["a.example.org", "b.example.org"]),
+        (" a , ,b,", ["a", "b"]),
+        ("", []),
+    ],
+)
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch, raw, expected):
+    monkeypatch.setenv(NAME, raw)
+
+    assert env_list(NAME, ["default"]) == expected
+
+
+def test_env_list_falls_back_to_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv(NAME, raising=False)
+
+    assert env_list(NAME, ["localhost"]) == ["localhost"]
+
+
+def test_env_str_reads_the_value_or_the_default(monkeypatch):
+    monkeypatch.delenv(NAME, raising=False)
+    default = env_str(NAME, "fallback")
+    monkeypatch.setenv(NAME, "given")
+
+    assert (default, env_str(NAME, "fallback")) == ("fallback", "given")
+
+
+# env_url
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["https://outreach.example.org", "http://localhost:8000", " https://outreach.example.org/ "],
+)
+def test_env_url_accepts_an_allowed_scheme(monkeypatch, raw):
+    monkeypatch.setenv(NAME, raw)
+
+    assert env_url(NAME, "", schemes={"http", "https"}) == raw.strip()
+
+
+@pytest.mark.parametrize("raw", ["ftp://files.example.org", "outreach.example.org", "localhost:8000", "mysql://db"])
+def test_env_url_refuses_another_scheme(monkeypatch, raw):
+    monkeypatch.setenv(NAME, raw)
+
+    with pytest.raises(ImproperlyConfigured) as exc_info:
+        env_url(NAME, "", schemes={"http", "https"})
+
+    assert str(exc_info.value) == f"{NAME} must be a URL with scheme http or https, got {raw!r}."
+
+
+def test_env_url_uses_the_default_when_unset_and_allows_empty(monkeypatch):
+    monkeypatch.delenv(NAME, raising=False)
+    default = env_url(NAME, "redis://cache:6379/0", schemes={"redis"})
+    monkeypatch.setenv(NAME, "")
+
+    assert (default, env_url(NAME, "redis://cache:6379/0", schemes={"redis"})) == ("redis://cache:6379/0", "")
+
+
+# Start-up
+
+
+def _start(**environ):
+    """Start a fresh interpreter that loads the settings with only `environ` (and PATH) set."""
+    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "outreach.settings", **environ}
+    script = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_start_without_secret_key_and_debug_off_fails():
+    result = _start()
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is required when DEBUG is off."
+    )
+
+
+def test_start_with_a_secret_key_succeeds():
+    result = _start(SECRET_KEY="a-real-secret-for-this-test")
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "False\n", "")
+
+
+def test_start_in_debug_without_secret_key_uses_the_development_key():
+    result = _start(DEBUG="1")
+
+    assert (result.returncode, result.stdout) == (0, "True\n")
+
+
+def test_start_with_a_malformed_value_fails():
+    result = _start(SECRET_KEY="a-real-secret-for-this-test", CONN_MAX_AGE="ten")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: CONN_MAX_AGE must be a whole number, got 'ten'."
+    )
