@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outreach.models import Chapter, User
 
@@ -32,6 +33,8 @@ from .validators import (
 )
 
 DEFAULT_CAPACITY = 20
+
+ALREADY_SIGNED_UP = gettext_lazy("You already have a place or a waitlist spot on this shift.")
 
 SERIES_FIELDS = (
     "title",
@@ -58,6 +61,11 @@ EVENT_EDITABLE_FIELDS = (*SERIES_FIELDS, "starts_at", "ends_at", "all_day")
 
 class SignupConflict(ValidationError):
     """A signup clashes with one the volunteer already holds."""
+
+
+def refusal(field: str, message: str, code: str, *, error=ValidationError) -> ValidationError:
+    """A ValidationError keyed by `field` that keeps its `code` (a dict of plain messages would drop it)."""
+    return error({field: ValidationError(message, code=code)})
 
 
 # Events
@@ -172,6 +180,17 @@ def _event_apply(event: Event, changes: dict) -> bool:
     return changed
 
 
+def _differs(event: Event, changes: dict) -> bool:
+    """Whether `changes` would change anything about `event`, partners compared as sets."""
+    for name, value in changes.items():
+        if name == "partners":
+            if {p.pk for p in value} != set(event.partners.values_list("pk", flat=True)):
+                return True
+        elif getattr(event, name) != value:
+            return True
+    return False
+
+
 def event_update(*, event: Event, **changes) -> Event:
     """
     Change an event's details or times. Side effects, in order:
@@ -187,7 +206,7 @@ def event_update(*, event: Event, **changes) -> Event:
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status == EventStatus.CANCELLED:
             raise ValidationError({"status": _("A cancelled event cannot be edited.")})
-        if locked.series_id is not None and any(getattr(locked, k) != v for k, v in changes.items()):
+        if locked.series_id is not None and _differs(locked, changes):
             locked.detached = True
         _event_apply(locked, changes)
     return locked
@@ -399,7 +418,7 @@ def shift_update(*, shift: Shift, **changes) -> Shift:
     if unknown:
         raise TypeError(f"shift_update() got unexpected fields: {', '.join(sorted(unknown))}")
     with transaction.atomic(durable=True):
-        locked = Shift.objects.select_for_update().select_related("event").get(pk=shift.pk)
+        locked = _lock_shift(shift)
         for name, value in changes.items():
             setattr(locked, name, value)
         validate_capacity(locked.capacity, confirmed=locked.signups.confirmed().count())
@@ -423,41 +442,41 @@ def shift_delete(*, shift: Shift) -> None:
 
 
 def _lock_shift(shift: Shift) -> Shift:
-    return Shift.objects.select_for_update(of=("self",)).select_related("event").get(pk=shift.pk)
+    """
+    Lock the shift and its event. The event's lock (FOR NO KEY UPDATE, which still lets other
+    tables reference it) makes a signup wait for a cancellation or move of its event in flight,
+    and read the event as that left it.
+    """
+    return Shift.objects.select_for_update(of=("self", "event"), no_key=True).select_related("event").get(pk=shift.pk)
 
 
 def _check_open(shift: Shift, user: User, now: dt.datetime) -> None:
     event = shift.event
     if event.status == EventStatus.DRAFT:
-        raise ValidationError({"shift": _("This event is not published yet.")}, code="not_published")
+        raise refusal("shift", _("This event is not published yet."), "not_published")
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError({"shift": _("This event has been cancelled.")}, code="cancelled")
+        raise refusal("shift", _("This event has been cancelled."), "cancelled")
     if event.ends_at <= now or shift.ends_at <= now:
-        raise ValidationError({"shift": _("This shift has already ended.")}, code="ended")
+        raise refusal("shift", _("This shift has already ended."), "ended")
     if event.visibility == Visibility.MEMBERS and not user.memberships.filter(chapter_id=event.chapter_id).exists():
-        raise ValidationError({"shift": _("This event is for the chapter's members only.")}, code="members_only")
+        raise refusal("shift", _("This event is for the chapter's members only."), "members_only")
 
 
 def _check_no_clash(shift: Shift, user: User) -> None:
     # A cancelled event keeps its signups (the people to tell), but they hold no time any more.
     held = Signup.objects.active().filter(user=user).exclude(shift__event__status=EventStatus.CANCELLED)
     if held.filter(shift=shift).exists():
-        raise SignupConflict(
-            {"shift": _("You already have a place or a waitlist spot on this shift.")}, code="already_signed_up"
-        )
+        raise refusal("shift", ALREADY_SIGNED_UP, "already_signed_up", error=SignupConflict)
     overlapping = (
         held.filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
         .select_related("shift__event")
         .first()
     )
     if overlapping is not None:
-        raise SignupConflict(
-            {
-                "shift": _("You are already signed up for “%(other)s” at the same time.")
-                % {"other": f"{overlapping.shift.event.title}: {overlapping.shift.name}"}
-            },
-            code="overlapping",
-        )
+        message = _("You are already signed up for “%(other)s” at the same time.") % {
+            "other": f"{overlapping.shift.event.title}: {overlapping.shift.name}"
+        }
+        raise refusal("shift", message, "overlapping", error=SignupConflict)
 
 
 def _with_position(signup: Signup) -> Signup:
@@ -484,23 +503,28 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
     now = now or timezone.now()
     try:
         with transaction.atomic(durable=True):
-            User.objects.select_for_update().only("pk").get(pk=user.pk)
+            User.objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
             locked = _lock_shift(shift)
             _check_open(locked, user, now)
             _check_no_clash(locked, user)
             confirmed = locked.signups.confirmed().count()
             status = SignupStatus.CONFIRMED if confirmed < locked.capacity else SignupStatus.WAITLISTED
             signup = _save(Signup(user=user, shift=locked, status=status))
-    except IntegrityError:
-        # The lock makes this unreachable in practice; the constraint is the last word if it is not.
-        raise SignupConflict(
-            {"shift": _("You already have a place or a waitlist spot on this shift.")}, code="already_signed_up"
-        ) from None
+    except IntegrityError as exc:
+        # The locks make this unreachable in practice; the constraint has the last word if not.
+        if "events_signup_one_active_per_user_shift" not in str(exc) and "events_signup.user_id" not in str(exc):
+            raise
+        raise refusal("shift", ALREADY_SIGNED_UP, "already_signed_up", error=SignupConflict) from None
     return _with_position(signup)
 
 
 def _promote_waitlist(shift: Shift) -> list[Signup]:
-    """Confirm waitlisted signups, first come first served, while the locked shift has places."""
+    """
+    Confirm waitlisted signups, first come first served, while the locked shift has places.
+    Nobody is promoted onto a cancelled or ended event: that place is no use to them.
+    """
+    if shift.event.status == EventStatus.CANCELLED or shift.ends_at <= timezone.now():
+        return []
     free = shift.capacity - shift.signups.confirmed().count()
     if free <= 0:
         return []
@@ -527,7 +551,7 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
         locked_shift = _lock_shift(signup.shift)
         locked = Signup.objects.select_for_update().get(pk=signup.pk)
         if locked.status == SignupStatus.CANCELLED:
-            raise ValidationError({"status": _("This signup is already cancelled.")}, code="already_cancelled")
+            raise refusal("status", _("This signup is already cancelled."), "already_cancelled")
         was_confirmed = locked.status == SignupStatus.CONFIRMED
         locked.status = SignupStatus.CANCELLED
         locked.cancelled_at = now
@@ -548,7 +572,7 @@ def signup_check_in(*, signup: Signup, attended: bool, hours: Decimal | None = N
     with transaction.atomic(durable=True):
         locked = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         if locked.status != SignupStatus.CONFIRMED:
-            raise ValidationError({"status": _("Only a confirmed volunteer can be checked in.")}, code="not_confirmed")
+            raise refusal("status", _("Only a confirmed volunteer can be checked in."), "not_confirmed")
         if hours is None:
             length = locked.shift.ends_at - locked.shift.starts_at
             hours = (

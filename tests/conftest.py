@@ -64,9 +64,3 @@ def persona(request):
         return request.getfixturevalue(name)
 
     return get
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """MD5 instead of PBKDF2 for tests that create many users and never care how passwords are kept."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -33,7 +33,7 @@ from outreach.validators import validate_campaign_dates, validate_latitude_longi
 
 from ..factories import ChapterFactory, EventFactory, MembershipFactory, ShiftFactory, SignupFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.UTC)
 END = dt.datetime(2026, 12, 5, 20, 0, tzinfo=dt.UTC)

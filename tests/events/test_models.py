@@ -12,7 +12,7 @@ from events.models import Event, EventSeries, Shift, Signup
 
 from ..factories import EventFactory, ShiftFactory, SignupFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.UTC)

@@ -21,7 +21,7 @@ from events.permissions import (
 
 from ..factories import EventFactory, ShiftFactory, SignupFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "outsider", "member", "coordinator", "lead", "other_lead", "staff"]
 

@@ -27,9 +27,17 @@ from events.services import (
 )
 from outreach.enums import Role
 
-from ..factories import ChapterFactory, EventFactory, MembershipFactory, ShiftFactory, SignupFactory, UserFactory
+from ..factories import (
+    ChapterFactory,
+    EventFactory,
+    MembershipFactory,
+    PartnerFactory,
+    ShiftFactory,
+    SignupFactory,
+    UserFactory,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -831,3 +839,81 @@ def test_signup_check_in_refuses_a_signup_that_is_not_confirmed(chapter, status)
     assert exc_info.value.message_dict == {"status": ["Only a confirmed volunteer can be checked in."]}
     signup.refresh_from_db()
     assert (signup.attended, signup.hours, signup.checked_in_at) == (None, None, None)
+
+
+# Fixes found by review: codes, promotions onto dead events, partners, masked integrity errors
+
+
+def test_event_update_with_the_same_partners_leaves_an_occurrence_attached(chapter, lead):
+    partner = PartnerFactory(chapter=chapter)
+    series = series_create(
+        chapter=chapter,
+        created_by=lead,
+        recurrence="FREQ=WEEKLY;COUNT=1",
+        start_date=dt.date(2026, 12, 1),
+        start_time=dt.time(18, 0),
+        duration=2 * HOUR,
+        title="Weekly table",
+        strategy=Strategy.AWARENESS_EDUCATION,
+        partners=[partner],
+        now=NOW,
+    )
+    occurrence = series.occurrences.get()
+
+    same = event_update(event=occurrence, partners=[partner])
+    other = event_update(event=occurrence, partners=[])
+
+    assert (same.detached, other.detached) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("event_kwargs", "code"),
+    [
+        ({"status": EventStatus.DRAFT}, "not_published"),
+        ({"status": EventStatus.CANCELLED}, "cancelled"),
+        ({"visibility": Visibility.MEMBERS}, "members_only"),
+    ],
+)
+def test_signup_create_refusals_carry_their_code(chapter, event_kwargs, code):
+    shift = ShiftFactory(event=EventFactory(chapter=chapter, **event_kwargs))
+
+    with pytest.raises(ValidationError) as caught:
+        signup_create(user=UserFactory(), shift=shift)
+
+    assert [error.code for error in caught.value.error_dict["shift"]] == [code]
+
+
+def test_signup_conflicts_carry_their_code(shift):
+    user = UserFactory()
+    signup_create(user=user, shift=shift)
+
+    with pytest.raises(SignupConflict) as caught:
+        signup_create(user=user, shift=shift)
+
+    assert [error.code for error in caught.value.error_dict["shift"]] == ["already_signed_up"]
+
+
+def test_signup_cancel_on_a_cancelled_event_promotes_nobody(chapter):
+    shift = ShiftFactory(event__chapter=chapter, capacity=1)
+    confirmed = SignupFactory(shift=shift)
+    waiting = SignupFactory(shift=shift, status=SignupStatus.WAITLISTED)
+    event_cancel(event=shift.event)
+
+    cancelled = signup_cancel(signup=confirmed)
+
+    waiting.refresh_from_db()
+    assert (cancelled.promoted, waiting.status) == ([], SignupStatus.WAITLISTED)
+
+
+def test_signup_create_does_not_disguise_other_integrity_errors(shift, monkeypatch):
+    from django.db import IntegrityError
+
+    from events import services
+
+    def broken_save(instance):
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(services, "_save", broken_save)
+
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        signup_create(user=UserFactory(), shift=shift)

@@ -25,7 +25,7 @@ from outreach.permissions import (
 
 from ..factories import MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 PREDICATES = (
     is_chapter_member,

@@ -10,7 +10,7 @@ from outreach.services import membership_add, membership_change_role, membership
 
 from ..factories import MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 ONLY_LEAD = "This is the chapter's only lead; make someone else lead first."
 
