@@ -1,0 +1,66 @@
+# Outreach, for developers. `make run` starts it with demo data; `make test` runs the tests.
+#
+# The virtualenv lives in .venv; requirements.txt is installed again only when it changed
+# (a stamp file under .make/ remembers the last install).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .make/requirements.stamp
+PORT ?= 8000
+
+# test-postgres: a fresh database on a local PostgreSQL server (user postgres, trust auth).
+PGHOST ?= 127.0.0.1
+PGPORT ?= 5432
+PGUSER ?= postgres
+PGDATABASE ?= outreach_make
+PG = --host=$(PGHOST) --port=$(PGPORT) --username=$(PGUSER) --no-password
+
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-postgres lint
+
+help:
+	@echo "make run            start http://127.0.0.1:$(PORT)/ with demo data (PORT=8001 for another port)"
+	@echo "make test           run the tests on SQLite"
+	@echo "make test-postgres  run the tests on a fresh PostgreSQL database at $(PGHOST):$(PGPORT)"
+	@echo "make lint           ruff check, ruff format --check, and a check for missing migrations"
+
+$(VENV)/pyvenv.cfg:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Outreach needs Python 3.11 or newer, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)." >&2; \
+		echo "Install a newer Python and run, for example: make PYTHON=python3.12 $(MAKECMDGOALS)" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt $(VENV)/pyvenv.cfg
+	@echo "Installing requirements.txt into $(VENV) ..."
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.txt
+	@mkdir -p $(@D)
+	@touch $@
+
+run: export DEBUG := 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+	@echo
+	@echo "Outreach: http://127.0.0.1:$(PORT)/  (log in at /accounts/login/ with an account above; admin at /admin/)"
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The tests run on SQLite, whatever DATABASE_URL the shell has; test-postgres is the other way.
+test: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	dropdb $(PG) --if-exists $(PGDATABASE)
+	dropdb $(PG) --if-exists test_$(PGDATABASE)
+	createdb $(PG) $(PGDATABASE)
+	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):$(PGPORT)/$(PGDATABASE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
