@@ -17,7 +17,7 @@ from rest_framework import serializers
 from events.enums import Audience, SignupStatus
 from events.models import Event, Shift, Signup
 from events.permissions import can_see_private_location
-from events.validators import MAX_CAPACITY, make_aware_local
+from events.validators import MAX_CAPACITY, MAX_REPORT_COUNT, make_aware_local
 from outreach.enums import Role
 from outreach.models import Campaign, Chapter, Membership, Partner, User
 
@@ -283,6 +283,12 @@ class EventWriteSerializer(serializers.ModelSerializer):
             "recurrence",
         ]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["chapter"].required = False  # fixed at creation: a full PUT need not repeat it
+        return fields
+
     def validate(self, attrs):
         if self.instance is not None:
             for field in ("chapter", "capacity", "recurrence"):
@@ -399,3 +405,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class EventReportSerializer(serializers.Serializer):
+    """What the event reached; the volunteer figures are read-only and come from check-ins."""
+
+    people_reached = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
+    materials_distributed = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
+    partners_engaged = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
+    notes = serializers.CharField(max_length=10_000, allow_blank=True, required=False)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    volunteers_confirmed = serializers.IntegerField(read_only=True)
+    volunteers_attended = serializers.IntegerField(read_only=True)
+    volunteer_hours = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+
+
+class FeedTokenSerializer(serializers.Serializer):
+    feed_url = serializers.URLField(read_only=True, help_text="The new personal feed; the old one now answers 404.")
+    webcal_url = serializers.CharField(read_only=True)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("events/<int:event_pk>/shifts/", event_shifts, name="event-shifts"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/signups/", my_signups, name="me-signups"),
+    path("me/feed-token/", views.FeedTokenView.as_view(), name="me-feed-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -11,12 +11,13 @@ import zoneinfo
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -101,11 +102,12 @@ class ChapterViewSet(
 class ChapterScopedMixin:
     """Views below /chapters/<slug>/ that only the chapter's leads and staff may use."""
 
-    def get_chapter(self) -> Chapter:
-        chapter = get_object_or_404(Chapter, slug=self.kwargs["chapter_slug"])
-        if not can_manage_memberships(self.request.user, chapter):
-            self.permission_denied(self.request, message="Only the chapter's leads manage its members.")
-        return chapter
+    def initial(self, request, *args, **kwargs):
+        # The chapter and the caller's right to manage it come before reading any body.
+        super().initial(request, *args, **kwargs)
+        self.chapter = get_object_or_404(Chapter, slug=self.kwargs["chapter_slug"])
+        if not can_manage_memberships(request.user, self.chapter):
+            self.permission_denied(request, message="Only the chapter's leads manage its members.")
 
 
 @extend_schema_view(
@@ -133,10 +135,10 @@ class MemberViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return Membership.objects.filter(chapter=self.get_chapter()).select_related("user").order_by("pk")
+        return Membership.objects.filter(chapter=self.chapter).select_related("user").order_by("pk")
 
     def perform_create(self, serializer):
-        chapter = self.get_chapter()
+        chapter = self.chapter
         email = serializer.validated_data["user"]["email"]
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
@@ -187,7 +189,7 @@ class CampaignViewSet(
         serializer.save()
 
 
-MANAGER_ACTIONS = {"update", "partial_update", "destroy", "publish", "cancel", "roster"}
+MANAGER_ACTIONS = {"update", "partial_update", "destroy", "publish", "cancel", "roster", "report"}
 
 
 @extend_schema_view(
@@ -302,6 +304,24 @@ class EventViewSet(viewsets.ModelViewSet):
         event = self.get_object()
         return Response(serializers.RosterEntrySerializer(selectors.roster(event=event), many=True).data)
 
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: serializers.EventReportSerializer, **errors(401, 404)}
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        request=serializers.EventReportSerializer,
+        responses={200: serializers.EventReportSerializer, **errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["get", "put", "patch"])
+    def report(self, request, pk=None):
+        """What the event reached, for its coordinators and leads; volunteer hours come from check-ins."""
+        event = self.get_object()
+        if request.method != "GET":
+            form = serializers.EventReportSerializer(data=request.data, partial=request.method == "PATCH")
+            form.is_valid(raise_exception=True)
+            services.report_save(event=event, updated_by=request.user, **form.validated_data)
+        return Response(serializers.EventReportSerializer(selectors.event_report(event=event)).data)
+
 
 def _event_in_scope(request, event: Event, *, manage: bool) -> Event:
     """404 unless the caller may see the event, and, for writes, manage it."""
@@ -387,7 +407,7 @@ class ShiftViewSet(
     def signups(self, request, pk=None):
         shift = get_object_or_404(
             selectors.shifts_with_counts().filter(event__in=Event.objects.visible_to(request.user)), pk=pk
-        )
+        )  # DRF's get_object_or_404: a pk like "abc" is a 404, not a ValueError
         signup = services.signup_create(user=request.user, shift=shift)
         return Response(serializers.SignupSerializer(signup).data, status=status.HTTP_201_CREATED)
 
@@ -443,6 +463,18 @@ class MeView(APIView):
         form.is_valid(raise_exception=True)
         form.save()
         return Response(form.data)
+
+
+class FeedTokenView(APIView):
+    """Rotate the caller's personal feed token; the old feed URL answers 404 at once."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: serializers.FeedTokenSerializer, **errors(401)})
+    def post(self, request):
+        token = org_services.feed_token_rotate(user=request.user)
+        feed_url = serializers.absolute(request, reverse("feed_personal", kwargs={"token": token}))
+        return Response({"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]})
 
 
 class MySignupsView(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -19,6 +19,7 @@ from outreach.validators import validate_latitude_longitude, validate_timezone
 from .enums import AddressVisibility, EventFormat, EventStatus, SignupStatus, Strategy, Visibility
 from .validators import (
     MAX_CAPACITY,
+    MAX_REPORT_COUNT,
     parse_rrule,
     validate_audiences,
     validate_capacity,
@@ -432,3 +433,38 @@ class Signup(models.Model):
     @property
     def is_active(self):
         return self.status in SignupStatus.active()
+
+
+class EventReport(models.Model):
+    """What a held event reached. Volunteer hours are not stored here: they come from check-ins."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event"))
+    people_reached = models.PositiveIntegerField(
+        _("people reached"), default=0, validators=[MaxValueValidator(MAX_REPORT_COUNT)]
+    )
+    materials_distributed = models.PositiveIntegerField(
+        _("materials handed out"), default=0, validators=[MaxValueValidator(MAX_REPORT_COUNT)]
+    )
+    partners_engaged = models.PositiveIntegerField(
+        _("partners engaged"), default=0, validators=[MaxValueValidator(MAX_REPORT_COUNT)]
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=10_000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event report")
+        verbose_name_plural = _("event reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people_reached__lte=MAX_REPORT_COUNT)
+                & Q(materials_distributed__lte=MAX_REPORT_COUNT)
+                & Q(partners_engaged__lte=MAX_REPORT_COUNT),
+                name="events_eventreport_counts_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report: {self.event}"

@@ -5,15 +5,18 @@ Each selector scopes to what the user may see and bundles the select_related, pr
 and annotations its page needs, so a list costs the same number of queries whatever its length.
 """
 
+import datetime as dt
 import math
+from decimal import Decimal
 
-from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.conf import settings
+from django.db.models import Count, DecimalField, F, FloatField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from outreach.permissions import managed_chapter_ids
 
-from .enums import SignupStatus
-from .models import Event, Shift, Signup
+from .enums import EventStatus, SignupStatus, Visibility
+from .models import Event, EventReport, Shift, Signup
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -98,3 +101,75 @@ def signups_visible_to(*, user) -> QuerySet:
     if managed is None:
         return base
     return base.filter(Q(user=user) | Q(shift__event__chapter_id__in=managed))
+
+
+def event_report(*, event: Event) -> dict:
+    """The event's report (zeros before one is written) with volunteer figures from check-ins."""
+    report = EventReport.objects.filter(event=event).first() or EventReport(event=event)
+    figures = Signup.objects.filter(shift__event=event, status=SignupStatus.CONFIRMED).aggregate(
+        volunteers_confirmed=Count("pk"),
+        volunteers_attended=Count("pk", filter=Q(attended=True)),
+        volunteer_hours=Coalesce(Sum("hours"), Value(Decimal(0)), output_field=DecimalField()),
+    )
+    return {
+        "people_reached": report.people_reached,
+        "materials_distributed": report.materials_distributed,
+        "partners_engaged": report.partners_engaged,
+        "notes": report.notes,
+        "updated_at": report.updated_at,
+        **figures,
+    }
+
+
+# Calendar feeds
+
+
+def feed_window_start(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(days=settings.FEED_PAST_DAYS)
+
+
+def public_feed_events(*, now: dt.datetime) -> QuerySet:
+    """Published and cancelled public events of active chapters, from FEED_PAST_DAYS ago onwards."""
+    return Event.objects.filter(
+        status__in=EventStatus.listed(),
+        visibility=Visibility.PUBLIC,
+        chapter__is_active=True,
+        ends_at__gte=feed_window_start(now),
+    )
+
+
+def feed_rows(events: QuerySet) -> QuerySet:
+    return events.select_related("chapter").order_by("starts_at", "pk")
+
+
+def feed_validators(events: QuerySet) -> dict:
+    """
+    What a feed's body depends on, in one query: the rows' count and latest change, and the latest
+    change of their chapters (whose names and help lines the feed shows).
+    """
+    return events.order_by().aggregate(
+        count=Count("pk"),
+        updated=Max("updated_at"),
+        chapters_updated=Max("chapter__updated_at"),
+        ids=Sum("pk"),
+    )
+
+
+def personal_feed_signups(*, user, now: dt.datetime) -> QuerySet:
+    """A volunteer's active signups on listed events in the feed window, with their events."""
+    return Signup.objects.filter(
+        user=user,
+        status__in=SignupStatus.active(),
+        shift__event__status__in=EventStatus.listed(),
+        shift__event__ends_at__gte=feed_window_start(now),
+    )
+
+
+def personal_feed_validators(signups: QuerySet) -> dict:
+    return signups.order_by().aggregate(
+        count=Count("pk"),
+        updated=Max("shift__event__updated_at"),
+        signups_updated=Max("updated_at"),
+        chapters_updated=Max("shift__event__chapter__updated_at"),
+        ids=Sum("pk"),
+    )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from outreach.models import Chapter, User
 
 from .enums import EventStatus, SignupStatus, Visibility
-from .models import Event, EventSeries, Shift, Signup
+from .models import Event, EventReport, EventSeries, Shift, Signup
 from .validators import (
     make_aware_local,
     parse_rrule,
@@ -588,3 +588,27 @@ def signup_check_in(*, signup: Signup, attended: bool, hours: Decimal | None = N
         locked.checked_in_at = timezone.now()
         _save(locked)
     return locked
+
+
+# Reports
+
+
+def report_save(*, event: Event, updated_by: User | None, **counts) -> EventReport:
+    """
+    Record what an event reached: people reached, materials handed out, partners engaged, notes.
+    Only for a published event that has started; volunteer hours come from check-ins instead.
+    """
+    unknown = set(counts) - {"people_reached", "materials_distributed", "partners_engaged", "notes"}
+    if unknown:
+        raise TypeError(f"report_save() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic(durable=True):
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status != EventStatus.PUBLISHED:
+            raise refusal("event", _("Only a published event that took place has a report."), "not_held")
+        if locked.starts_at > timezone.now():
+            raise refusal("event", _("A report can be written once the event has started."), "not_started")
+        report, _created = EventReport.objects.get_or_create(event=locked)
+        for name, value in counts.items():
+            setattr(report, name, value)
+        report.updated_by = updated_by
+        return _save(report)

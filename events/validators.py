@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .enums import Audience, EventFormat, Frequency
 
 MAX_CAPACITY = 10_000
+MAX_REPORT_COUNT = 10_000_000
 MAX_HOURS = Decimal(24)
 
 

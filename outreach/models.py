@@ -105,6 +105,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    feed_token_hash = models.CharField(
+        _("personal feed token (SHA-256)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Only the hash is kept; the token itself is shown once, when it is made."),
+    )
 
     objects = UserManager()
 
@@ -117,6 +124,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="outreach_user_email_unique_ci"),
+            models.UniqueConstraint(
+                fields=["feed_token_hash"],
+                condition=~Q(feed_token_hash=""),
+                name="outreach_user_feed_token_hash_unique",
+            ),
         ]
 
     def __str__(self):
@@ -155,6 +167,7 @@ class Chapter(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -202,6 +215,7 @@ class Campaign(models.Model):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-starts_on", "name"]

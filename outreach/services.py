@@ -1,4 +1,6 @@
-"""Writes to the organization's data that carry a rule: memberships and roles."""
+"""Writes to the organization's data that carry a rule: memberships, roles and feed tokens."""
+
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from .enums import Role
 from .models import Chapter, Membership, User
 from .permissions import forget_chapter_roles
+from .selectors import hash_feed_token
 
 
 def _validate_role(role: str) -> None:
@@ -62,3 +65,16 @@ def membership_remove(*, membership: Membership) -> None:
         _refuse_losing_last_lead(locked)
         locked.delete()
     forget_chapter_roles(membership.user)
+
+
+def feed_token_rotate(*, user: User) -> str:
+    """
+    Give `user` a new personal feed token and return it; the old one stops working at once.
+
+    The token carries 256 bits from the secrets module and only its SHA-256 is stored, so a copy
+    of the database does not reveal anybody's feed address.
+    """
+    token = secrets.token_urlsafe(32)
+    User.objects.filter(pk=user.pk).update(feed_token_hash=hash_feed_token(token))
+    user.feed_token_hash = hash_feed_token(token)
+    return token

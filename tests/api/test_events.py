@@ -420,3 +420,53 @@ def test_shift_capacity_cannot_drop_below_confirmed(as_user, lead, chapter):
     }
     shift.refresh_from_db()
     assert shift.capacity == 3
+
+
+def test_report_records_reach_and_counts_hours_from_check_ins(as_user, lead, chapter):
+    past = dt.datetime(2026, 1, 10, 18, tzinfo=UTC)
+    event = EventFactory(chapter=chapter, starts_at=past, ends_at=past + dt.timedelta(hours=2))
+    shift = ShiftFactory(event=event, capacity=3)
+    SignupFactory(shift=shift, attended=True, hours=Decimal("2.00"))
+    SignupFactory(shift=shift, attended=False, hours=Decimal("0"))
+    SignupFactory(shift=shift, status=SignupStatus.CANCELLED)
+    client = as_user(lead)
+
+    empty = client.get(f"/api/v1/events/{event.pk}/report/")
+    saved = client.put(
+        f"/api/v1/events/{event.pk}/report/",
+        {"people_reached": 120, "materials_distributed": 300, "partners_engaged": 2, "notes": "Great turnout"},
+        format="json",
+    )
+    patched = client.patch(f"/api/v1/events/{event.pk}/report/", {"people_reached": 130}, format="json")
+
+    assert empty.json() == {
+        "people_reached": 0,
+        "materials_distributed": 0,
+        "partners_engaged": 0,
+        "notes": "",
+        "updated_at": None,
+        "volunteers_confirmed": 2,
+        "volunteers_attended": 1,
+        "volunteer_hours": "2.00",
+    }
+    assert saved.status_code == 200
+    assert {k: patched.json()[k] for k in ("people_reached", "materials_distributed", "partners_engaged", "notes")} == {
+        "people_reached": 130,
+        "materials_distributed": 300,
+        "partners_engaged": 2,
+        "notes": "Great turnout",
+    }
+
+
+def test_report_refused_before_the_event_and_hidden_from_members(as_user, lead, member, chapter):
+    event = EventFactory(chapter=chapter)
+
+    early = as_user(lead).put(f"/api/v1/events/{event.pk}/report/", {"people_reached": 5}, format="json")
+    negative = as_user(lead).patch(f"/api/v1/events/{event.pk}/report/", {"people_reached": -5}, format="json")
+
+    assert (early.status_code, early.json()) == (
+        400,
+        {"event": ["A report can be written once the event has started."]},
+    )
+    assert (negative.status_code, list(negative.json())) == (400, ["people_reached"])
+    assert as_user(member).get(f"/api/v1/events/{event.pk}/report/").status_code == 404
