@@ -242,14 +242,23 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST
 
 # Domain limits.
 
+FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 90, minimum=0)
+FEED_MAX_AGE = env_int("FEED_MAX_AGE", 3600, minimum=0)  # Cache-Control; at most the feeds' REFRESH-INTERVAL
+FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 86400, minimum=0)
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 180, minimum=7)
 SERIES_MAX_OCCURRENCES = env_int("SERIES_MAX_OCCURRENCES", 200, minimum=1)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_feed_tokens": {"()": "outreach.log_filters.RedactFeedTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_feed_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own request loggers go through the same handler, so feed tokens never reach a log.
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # REST API. Rates are "<n>/<second|minute|hour|day>"; buckets live in the default cache (Redis when

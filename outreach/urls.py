@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events import feeds
 from events import views as event_views
 from outreach import views
 
@@ -9,6 +10,11 @@ urlpatterns = [
     path("events/<int:pk>/", event_views.event_detail, name="event_detail"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign_detail"),
+    path("feeds/events.ics", feeds.site_feed, name="feed_site"),
+    path("feeds/events/<int:pk>.ics", feeds.event_feed, name="feed_event"),
+    path("feeds/chapters/<slug:slug>.ics", feeds.chapter_feed, name="feed_chapter"),
+    path("feeds/campaigns/<slug:slug>.ics", feeds.campaign_feed, name="feed_campaign"),
+    path("feeds/personal/<str:token>.ics", feeds.personal_feed, name="feed_personal"),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

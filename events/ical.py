@@ -1,0 +1,289 @@
+"""
+iCalendar for Outreach's feeds: event rows in, RFC 5545 bytes out. Pure: no queries, no clock.
+
+Decisions (shared/FEEDS.md):
+- one VEVENT per event, recurring series included, each with the event's stored UUID as UID;
+- SEQUENCE from the event's revision, LAST-MODIFIED from its `updated_at`, and one DTSTAMP per
+  export given by the caller from stored data, so rendering the same rows twice gives the same bytes;
+- times as DTSTART;TZID=<IANA zone>, with one VTIMEZONE per zone used, written here rather than by
+  icalendar's add_missing_timezones(), which puts the spring change an hour late: RRULE-style
+  STANDARD/DAYLIGHT blocks when the zone's current rule explains every change in the years the
+  feed covers, one block per change otherwise;
+- cancelled events stay as STATUS:CANCELLED with "Cancelled: " before their title;
+- never ATTENDEE or VALARM.
+"""
+
+import datetime as dt
+import functools
+import importlib.resources
+import re
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vText
+from icalendar import Event as VEvent
+
+from .enums import AddressVisibility, EventFormat, EventStatus, Strategy
+
+PRODID = "-//Outreach//Outreach feeds 1.0//EN"
+REFRESH = dt.timedelta(hours=1)
+WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    """What a feed says about itself."""
+
+    name: str
+    description: str
+    url: str
+    source: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event as a given feed shows it."""
+
+    event: object
+    show_private_location: bool = False
+    note: str = ""
+    tentative: bool = False
+
+
+def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, site_url: str, stamp: dt.datetime | None) -> bytes:
+    """A VCALENDAR of `entries`. `stamp` (UTC, from stored data) is every VEVENT's DTSTAMP."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", info.name)
+    calendar.add("x-wr-calname", info.name)
+    calendar.add("x-wr-caldesc", info.description)
+    calendar.add("x-wr-timezone", info.timezone)
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    calendar.add("url", info.url)
+    calendar.add("source", info.source, parameters={"VALUE": "URI"})
+    for component in vtimezones([entry.event for entry in entries]):
+        calendar.add_component(component)
+    for entry in entries:
+        calendar.add_component(vevent(entry, site_url=site_url, stamp=stamp))
+    return calendar.to_ical()
+
+
+def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
+    event = entry.event
+    url = f"{site_url}{event.get_absolute_url()}"
+    cancelled = event.status == EventStatus.CANCELLED
+    component = VEvent()
+    component.add("uid", str(event.uid))
+    component.add("dtstamp", (stamp or event.updated_at).astimezone(dt.UTC))
+    component.add("sequence", event.sequence)
+    component.add("created", event.created_at.astimezone(dt.UTC))
+    component.add("last-modified", event.updated_at.astimezone(dt.UTC))
+    if event.all_day:
+        first, after_last = _all_day_dates(event)
+        component.add("dtstart", first)
+        component.add("dtend", after_last)
+    else:
+        zone = zoneinfo.ZoneInfo(event.timezone)
+        component.add("dtstart", event.starts_at.astimezone(zone))
+        component.add("dtend", event.ends_at.astimezone(zone))
+    component.add("summary", ("Cancelled: " if cancelled else "") + _one_line(event.title))
+    component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
+    component.add("transp", "OPAQUE")
+    component.add("class", "PUBLIC")
+    location = _location(event, entry.show_private_location)
+    if location:
+        component.add("location", location)
+    if event.latitude is not None and (entry.show_private_location or _address_public(event)):
+        component.add("geo", (float(event.latitude), float(event.longitude)))
+    component.add("description", _description(entry, url))
+    component.add("categories", [Strategy(event.strategy).label])
+    component.add("url", url)
+    chapter = event.chapter
+    if chapter.contact_email:
+        organizer = vCalAddress(f"mailto:{chapter.contact_email}")
+        organizer.params["CN"] = vText(chapter.name)
+        component.add("organizer", organizer)
+    return component
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _address_public(event) -> bool:
+    return event.address_visibility == AddressVisibility.PUBLIC
+
+
+def _location(event, show_private: bool) -> str:
+    parts = [event.venue]
+    if show_private or _address_public(event):
+        parts.append(event.address)
+    if event.format == EventFormat.ONLINE:
+        parts = ["Online"]
+    elif event.format == EventFormat.HYBRID:
+        parts.append("and online")
+    return _one_line(", ".join(part for part in parts if part))
+
+
+def _description(entry: Entry, url: str) -> str:
+    event = entry.event
+    paragraphs = [entry.note, event.summary, event.description]
+    if event.status == EventStatus.CANCELLED and event.cancellation_note:
+        paragraphs.insert(0, f"Cancelled: {event.cancellation_note}")
+    if entry.show_private_location and event.online_url and event.format in EventFormat.with_online_link():
+        paragraphs.append(f"Online: {event.online_url}")
+    elif event.format in EventFormat.with_online_link():
+        paragraphs.append("The online link is shown to confirmed volunteers.")
+    if event.address and not (entry.show_private_location or _address_public(event)):
+        paragraphs.append("The address is shown to confirmed volunteers.")
+    paragraphs.append(f"{event.chapter.name}. {event.chapter.help_line}".strip())
+    paragraphs.append(url)
+    return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
+
+
+def _all_day_dates(event) -> tuple[dt.date, dt.date]:
+    """All-day events run from midnight to midnight in their zone; DTEND is the day after the last."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    start = event.starts_at.astimezone(zone)
+    end = event.ends_at.astimezone(zone)
+    after_last = end.date() if end.time() == dt.time(0) else end.date() + dt.timedelta(days=1)
+    return start.date(), max(after_last, start.date() + dt.timedelta(days=1))
+
+
+# Time zones
+
+
+def vtimezones(events: Iterable) -> list[Timezone]:
+    """One VTIMEZONE per zone that a timed event uses, covering the years those events span."""
+    years: dict[str, list[int]] = {}
+    for event in events:
+        if event.all_day:
+            continue
+        span = years.setdefault(event.timezone, [event.starts_at.year, event.ends_at.year])
+        span[0] = min(span[0], event.starts_at.year)
+        span[1] = max(span[1], event.ends_at.year)
+    return [vtimezone(zone, first, last) for zone, (first, last) in sorted(years.items())]
+
+
+@functools.lru_cache(maxsize=256)
+def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
+    """
+    The VTIMEZONE of `zone`, correct for every instant from `first_year` through `last_year`.
+    Its first onset lies in the year before, so no event falls before the block that defines it.
+    """
+    tz = zoneinfo.ZoneInfo(zone)
+    start = dt.datetime(first_year - 1, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
+    changes = _transitions(tz, start, end)
+    component = Timezone()
+    component.add("tzid", zone)
+    rule = _posix_rule(zone)
+    if not changes:
+        component.add_component(_observance(TimezoneStandard, tz, start, start))
+    elif rule is not None and all(_matches(rule, tz, change) for change in changes):
+        for change in changes[:2]:
+            kind = TimezoneDaylight if change.astimezone(tz).dst() else TimezoneStandard
+            sub = _observance(kind, tz, change, change)
+            month, week, weekday = rule[change.astimezone(tz).utcoffset()]
+            sub.add("rrule", {"freq": "yearly", "bymonth": month, "byday": f"{-1 if week == 5 else week}{weekday}"})
+            component.add_component(sub)
+    else:
+        component.add_component(_observance(TimezoneStandard, tz, start, start))
+        for change in changes:
+            kind = TimezoneDaylight if change.astimezone(tz).dst() else TimezoneStandard
+            component.add_component(_observance(kind, tz, change, change))
+    return component
+
+
+def _observance(kind, tz, onset: dt.datetime, at: dt.datetime):
+    """A STANDARD or DAYLIGHT block whose DTSTART is `onset` as the wall clock read just before it."""
+    before = (at - dt.timedelta(seconds=1)).astimezone(tz).utcoffset()
+    after = at.astimezone(tz)
+    sub = kind()
+    sub.add("dtstart", (onset + before).replace(tzinfo=None))
+    sub.add("tzoffsetfrom", before)
+    sub.add("tzoffsetto", after.utcoffset())
+    sub.add("tzname", after.tzname())
+    return sub
+
+
+def _transitions(tz, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """UTC instants in [start, end) at which `tz` changes its offset, to the second."""
+    changes = []
+    step = dt.timedelta(days=7)
+    cursor = start
+    offset = cursor.astimezone(tz).utcoffset()
+    while cursor < end:
+        following = min(cursor + step, end)
+        if following.astimezone(tz).utcoffset() != offset:
+            low, high = cursor, following
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(tz).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high.replace(microsecond=0))
+            offset = high.astimezone(tz).utcoffset()
+            cursor = high
+        else:
+            cursor = following
+    return changes
+
+
+POSIX = re.compile(
+    r"^(?:<[^>]+>|[A-Za-z]+)[-+]?[\d:]+(?:<[^>]+>|[A-Za-z]+)(?:[-+]?[\d:]+)?"
+    r",M(\d+)\.(\d)\.(\d)(?:/(\d+))?,M(\d+)\.(\d)\.(\d)(?:/(\d+))?$"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _posix_rule(zone: str) -> dict | None:
+    """
+    {offset after the change: (month, week, weekday)} from the zone's POSIX TZ rule, for rules of
+    the common "M" form with whole-hour change times within the day; None otherwise.
+    """
+    try:
+        data = (importlib.resources.files("tzdata.zoneinfo") / zone).read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError, ValueError):
+        return None
+    footer = data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii", "replace")
+    match = POSIX.match(footer)
+    if match is None:
+        return None
+    m1, w1, d1, _t1, m2, w2, d2, _t2 = match.groups()
+    tz = zoneinfo.ZoneInfo(zone)
+    rule = {}
+    for month, week, day in ((int(m1), int(w1), int(d1)), (int(m2), int(w2), int(d2))):
+        # The offset in force a few weeks after the change names which observance the rule starts.
+        probe = dt.datetime(2030, month, 28, 12, tzinfo=dt.UTC) + dt.timedelta(days=14)
+        rule[probe.astimezone(tz).utcoffset()] = (month, week, WEEKDAYS[day])
+    return rule if len(rule) == 2 else None
+
+
+def _matches(rule: dict, tz, change: dt.datetime) -> bool:
+    """Whether the change at `change` falls on the date the rule gives for its year and offset."""
+    after = change.astimezone(tz)
+    if after.utcoffset() not in rule:
+        return False
+    month, week, weekday = rule[after.utcoffset()]
+    before = (change - dt.timedelta(seconds=1)).astimezone(tz)
+    local = change + before.utcoffset()
+    return local.month == month and local.date() == _nth_weekday(local.year, month, week, weekday)
+
+
+def _nth_weekday(year: int, month: int, week: int, weekday: str) -> dt.date:
+    """The `week`-th (5 = last) `weekday` of the month."""
+    target = (WEEKDAYS.index(weekday) - 1) % 7  # Python's Monday-first numbering
+    first = dt.date(year, month, 1)
+    day = first + dt.timedelta(days=(target - first.weekday()) % 7)
+    nth = day + dt.timedelta(weeks=week - 1)
+    while nth.month != month:
+        nth -= dt.timedelta(weeks=1)
+    return nth
