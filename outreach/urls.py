@@ -8,6 +8,7 @@ from outreach import views
 urlpatterns = [
     path("", event_views.home, name="home"),
     path("events/<int:pk>/", event_views.event_detail, name="event_detail"),
+    path("me/calendar/", views.calendar_feed, name="calendar_feed"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter_detail"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign_detail"),
     path("feeds/events.ics", feeds.site_feed, name="feed_site"),
