@@ -216,11 +216,12 @@ class EventViewSet(viewsets.ModelViewSet):
     filterset_class = EventFilter
 
     def get_queryset(self):
-        events = selectors.event_list(user=self.request.user)
-        if self.action in MANAGER_ACTIONS:
-            managed = managed_chapter_ids(self.request.user)
-            events = events if managed is None else events.filter(chapter_id__in=managed)
-        return events
+        if self.action not in MANAGER_ACTIONS:
+            return selectors.event_list(user=self.request.user)
+        # Writes reload the row under a lock and answer with a fresh read: no prefetching here.
+        events = Event.objects.visible_to(self.request.user).select_related("chapter")
+        managed = managed_chapter_ids(self.request.user)
+        return events if managed is None else events.filter(chapter_id__in=managed)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
