@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from rest_framework import status
@@ -12,6 +14,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.services import SignupConflict
 from outreach.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
+
+from .parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ def exception_handler(exc, context):
     SignupConflict 409 in the same shape, and a database that cannot be reached 503 with
     Retry-After.
     """
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses the body before any parser runs; answer as the parser would have.
+        exc = PayloadTooLarge(f"The request body may be at most {settings.API_MAX_BODY_BYTES} bytes.")
     if isinstance(exc, SignupConflict):
         return Response(as_serializer_error(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -30,6 +31,25 @@ class NearField(forms.CharField):
         return latitude, longitude
 
 
+class AwareIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 datetime that must carry its offset, as everywhere in the API."""
+
+    def to_python(self, value):
+        # Checked before Django attaches the current time zone to a naive value.
+        if isinstance(value, str) and value.strip():
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                raise ValidationError(_("Give the time with its UTC offset, e.g. 2026-03-01T18:00:00-05:00."))
+        return super().to_python(value)
+
+
+class AwareIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = AwareIsoDateTimeField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class NearFilter(django_filters.Filter):
     field_class = NearField
@@ -41,8 +61,8 @@ class EventFilter(django_filters.FilterSet):
     strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
     audience = django_filters.ChoiceFilter(choices=Audience.choices, method="filter_audience")
     format = django_filters.ChoiceFilter(choices=EventFormat.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = AwareIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = AwareIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_text", max_length=200, label=_("Text in title or description"))
     near = NearFilter(method="filter_near", label=_("Point as <latitude>,<longitude>; nearest first"))
     radius_km = django_filters.NumberFilter(

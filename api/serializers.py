@@ -10,7 +10,6 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -113,6 +112,7 @@ class MemberRoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["role"]
+        extra_kwargs = {"role": {"required": True}}
 
 
 class CampaignSerializer(CleanedModelSerializer):
@@ -150,6 +150,14 @@ class ShiftSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "event"]
 
+    def validate(self, attrs):
+        event = self.instance.event if self.instance is not None else self.context.get("event")
+        if event is not None:
+            for field in ("starts_at", "ends_at"):
+                if field in attrs:
+                    _refuse_skipped_wall_time(attrs[field], event.timezone, field)
+        return attrs
+
 
 class PartnerSerializer(serializers.ModelSerializer):
     class Meta:
@@ -165,7 +173,8 @@ class EventSerializer(serializers.ModelSerializer):
     """
 
     chapter = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    online_url = serializers.CharField(read_only=True, help_text="Blank unless the caller may see it.")
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
     shifts = ShiftSerializer(source="shift_list", many=True, read_only=True)
@@ -233,13 +242,20 @@ class EventSerializer(serializers.ModelSerializer):
         return data
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A slug reference that refuses a NUL byte before it reaches the database (PostgreSQL cannot store one)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(_("Null characters are not allowed."))
+        return super().to_internal_value(data)
+
+
 class EventWriteSerializer(serializers.ModelSerializer):
     """What a coordinator sends to create or change an event; answered with EventSerializer."""
 
-    chapter = serializers.SlugRelatedField(slug_field="slug", queryset=Chapter.objects.filter(is_active=True))
-    campaign = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Campaign.objects.all(), allow_null=True, required=False
-    )
+    chapter = SlugField(slug_field="slug", queryset=Chapter.objects.filter(is_active=True))
+    campaign = SlugField(slug_field="slug", queryset=Campaign.objects.all(), allow_null=True, required=False)
     partners = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all(), many=True, required=False)
     audiences = serializers.ListField(
         child=serializers.ChoiceField(choices=Audience.choices), required=False, max_length=len(Audience)
@@ -339,7 +355,7 @@ class SignupSerializer(serializers.ModelSerializer):
         fields = ["id", "shift", "event", "status", "waitlist_position", "created_at", "attended", "hours"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_waitlist_position(self, signup) -> int | None:
         if signup.status != SignupStatus.WAITLISTED:
             return None

@@ -6,6 +6,7 @@ reach from the right, so a client-supplied header cannot buy a fresh bucket. Cou
 default cache: Redis when REDIS_URL is set, shared by every app server.
 """
 
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
@@ -18,9 +19,14 @@ class LiveRatesMixin:
 
 
 class AnonReadThrottle(LiveRatesMixin, AnonRateThrottle):
-    """Anonymous requests, per client address; signed-in callers are not counted here."""
+    """Anonymous reads, per client address; writes have scopes of their own, signed-in callers none here."""
 
     scope = "anon_read"
+
+    def allow_request(self, request, view):
+        if request.method not in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
 
 
 class ScopedThrottle(LiveRatesMixin, ScopedRateThrottle):

@@ -70,9 +70,9 @@ class TokenView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.ChapterSerializer(many=True)}),
+    list=extend_schema(responses={200: serializers.ChapterSerializer(many=True), **errors(404, 429)}),
     create=extend_schema(responses={201: serializers.ChapterSerializer, **errors(400, 401, 403)}),
-    retrieve=extend_schema(responses={200: serializers.ChapterSerializer, **errors(404)}),
+    retrieve=extend_schema(responses={200: serializers.ChapterSerializer, **errors(404, 429)}),
     update=extend_schema(responses={200: serializers.ChapterSerializer, **errors(400, 401, 403, 404)}),
     partial_update=extend_schema(responses={200: serializers.ChapterSerializer, **errors(400, 401, 403, 404)}),
 )
@@ -86,6 +86,7 @@ class ChapterViewSet(
     """Chapters: anyone reads; staff create; a chapter's leads edit it."""
 
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     permission_classes = [ChapterPermission]
 
     def get_queryset(self):
@@ -162,9 +163,9 @@ class MemberViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.CampaignSerializer(many=True)}),
+    list=extend_schema(responses={200: serializers.CampaignSerializer(many=True), **errors(404, 429)}),
     create=extend_schema(responses={201: serializers.CampaignSerializer, **errors(400, 401, 403)}),
-    retrieve=extend_schema(responses={200: serializers.CampaignSerializer, **errors(404)}),
+    retrieve=extend_schema(responses={200: serializers.CampaignSerializer, **errors(404, 429)}),
     update=extend_schema(responses={200: serializers.CampaignSerializer, **errors(400, 401, 403, 404)}),
     partial_update=extend_schema(responses={200: serializers.CampaignSerializer, **errors(400, 401, 403, 404)}),
 )
@@ -178,6 +179,7 @@ class CampaignViewSet(
     """Campaigns: anyone reads; staff write."""
 
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     queryset = Campaign.objects.order_by("-starts_on", "name")
     serializer_class = serializers.CampaignSerializer
     permission_classes = [CampaignPermission]
@@ -193,12 +195,12 @@ MANAGER_ACTIONS = {"update", "partial_update", "destroy", "publish", "cancel", "
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.EventSerializer(many=True), **errors(400)}),
+    list=extend_schema(responses={200: serializers.EventSerializer(many=True), **errors(400, 404, 429)}),
     create=extend_schema(
         request=serializers.EventWriteSerializer,
         responses={201: serializers.EventSerializer, **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(responses={200: serializers.EventSerializer, **errors(404)}),
+    retrieve=extend_schema(responses={200: serializers.EventSerializer, **errors(404, 429)}),
     update=extend_schema(
         request=serializers.EventWriteSerializer,
         responses={200: serializers.EventSerializer, **errors(400, 401, 404)},
@@ -214,6 +216,7 @@ class EventViewSet(viewsets.ModelViewSet):
 
     permission_classes = [EventPermission]
     filterset_class = EventFilter
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         if self.action not in MANAGER_ACTIONS:
@@ -299,7 +302,7 @@ class EventViewSet(viewsets.ModelViewSet):
         return self._read(services.event_cancel(event=self.get_object(), note=form.validated_data.get("note", "")))
 
     @extend_schema(responses={200: serializers.RosterEntrySerializer(many=True), **errors(401, 404)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def roster(self, request, pk=None):
         """Every signup of the event with volunteers' contact details, for its coordinators and leads."""
         event = self.get_object()
@@ -313,7 +316,7 @@ class EventViewSet(viewsets.ModelViewSet):
         request=serializers.EventReportSerializer,
         responses={200: serializers.EventReportSerializer, **errors(400, 401, 404)},
     )
-    @action(detail=True, methods=["get", "put", "patch"])
+    @action(detail=True, methods=["get", "put", "patch"], filter_backends=[], pagination_class=None)
     def report(self, request, pk=None):
         """What the event reached, for its coordinators and leads; volunteer hours come from check-ins."""
         event = self.get_object()
@@ -333,7 +336,7 @@ def _event_in_scope(request, event: Event, *, manage: bool) -> Event:
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.ShiftSerializer(many=True), **errors(404)}),
+    list=extend_schema(responses={200: serializers.ShiftSerializer(many=True), **errors(404, 429)}),
     create=extend_schema(responses={201: serializers.ShiftSerializer, **errors(400, 401, 404)}),
 )
 class EventShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -354,7 +357,7 @@ class EventShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
     def create(self, request, *args, **kwargs):
         event = self.get_event()
-        form = self.get_serializer(data=request.data)
+        form = self.get_serializer(data=request.data, context={**self.get_serializer_context(), "event": event})
         form.is_valid(raise_exception=True)
         shift = services.shift_create(event=event, **form.validated_data)
         fresh = selectors.shifts_with_counts().get(pk=shift.pk)
@@ -362,7 +365,7 @@ class EventShiftViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
 
 @extend_schema_view(
-    retrieve=extend_schema(responses={200: serializers.ShiftSerializer, **errors(404)}),
+    retrieve=extend_schema(responses={200: serializers.ShiftSerializer, **errors(404, 429)}),
     update=extend_schema(responses={200: serializers.ShiftSerializer, **errors(400, 401, 404)}),
     partial_update=extend_schema(responses={200: serializers.ShiftSerializer, **errors(400, 401, 404)}),
     destroy=extend_schema(responses={204: None, **errors(400, 401, 404)}),
@@ -375,6 +378,7 @@ class ShiftViewSet(
     serializer_class = serializers.ShiftSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     throttle_scope = None  # the signups action sets its own
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         events = Event.objects.visible_to(self.request.user)
@@ -425,6 +429,7 @@ class SignupViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewset
 
     serializer_class = serializers.SignupSerializer
     permission_classes = [permissions.IsAuthenticated, SignupPermission]
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -478,6 +483,7 @@ class FeedTokenView(APIView):
         return Response({"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]})
 
 
+@extend_schema_view(list=extend_schema(responses={200: serializers.MySignupSerializer(many=True), **errors(401, 404)}))
 class MySignupsView(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own signups, soonest first."""
 

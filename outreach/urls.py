@@ -20,3 +20,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "outreach.views.page_not_found"
