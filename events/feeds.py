@@ -76,9 +76,9 @@ def _feed_response(request, validators: dict, build, *, private: bool = False, f
     return response
 
 
-def _public_feed(request, events, info: CalendarInfo, *, header_updated=None):
+def _public_feed(request, events, info: CalendarInfo, *, header_updated=None, scope=None):
     """A public feed of `events`; `header_updated` is when the chapter or campaign it names last changed."""
-    validators = {**selectors.feed_validators(events), "header_updated": header_updated}
+    validators = {**selectors.feed_validators(events, **(scope or {})), "header_updated": header_updated}
 
     def build(stamp):
         entries = [Entry(event) for event in selectors.feed_rows(events)]
@@ -98,7 +98,7 @@ def chapter_feed(request, slug):
         source=_absolute(request.path),
         timezone=chapter.timezone,
     )
-    return _public_feed(request, events, info, header_updated=chapter.updated_at)
+    return _public_feed(request, events, info, header_updated=chapter.updated_at, scope={"chapter": chapter})
 
 
 @require_safe
@@ -112,7 +112,7 @@ def campaign_feed(request, slug):
         source=_absolute(request.path),
         timezone="UTC",
     )
-    return _public_feed(request, events, info, header_updated=campaign.updated_at)
+    return _public_feed(request, events, info, header_updated=campaign.updated_at, scope={"campaign": campaign})
 
 
 @require_safe
@@ -188,7 +188,7 @@ def personal_feed(request, token):
     if user is None:
         return _not_found_unlogged()
     signups = selectors.personal_feed_signups(user=user, now=timezone.now())
-    validators = selectors.personal_feed_validators(signups)
+    validators = selectors.personal_feed_validators(signups, user=user)
 
     def build(stamp):
         rows = signups.select_related("shift__event__chapter").order_by("shift__event__starts_at", "shift__starts_at")

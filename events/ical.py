@@ -21,8 +21,18 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vText
+from icalendar import (
+    Calendar,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDDDTypes,
+    vDuration,
+    vText,
+)
 from icalendar import Event as VEvent
+from icalendar.prop import vInline
 
 from .enums import AddressVisibility, EventFormat, EventStatus, Strategy
 
@@ -59,9 +69,10 @@ def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, site_url: s
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", info.name)
-    calendar.add("x-wr-calname", info.name)
-    calendar.add("x-wr-caldesc", info.description)
+    # NAME and the X-WR- properties are TEXT, but icalendar writes unknown names unescaped.
+    calendar.add("name", vText(_one_line(info.name)))
+    calendar.add("x-wr-calname", vText(_one_line(info.name)))
+    calendar.add("x-wr-caldesc", vText(info.description))
     calendar.add("x-wr-timezone", info.timezone)
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
@@ -89,9 +100,8 @@ def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
         component.add("dtstart", first)
         component.add("dtend", after_last)
     else:
-        zone = zoneinfo.ZoneInfo(event.timezone)
-        component.add("dtstart", event.starts_at.astimezone(zone))
-        component.add("dtend", event.ends_at.astimezone(zone))
+        component["DTSTART"] = _local_time(event.starts_at, event.timezone)
+        component["DTEND"] = _local_time(event.ends_at, event.timezone)
     component.add("summary", ("Cancelled: " if cancelled else "") + _one_line(event.title))
     component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
     component.add("transp", "OPAQUE")
@@ -110,6 +120,23 @@ def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
         organizer.params["CN"] = vText(chapter.name)
         component.add("organizer", organizer)
     return component
+
+
+def _local_time(value: dt.datetime, zone: str) -> vInline | vDDDTypes:
+    """
+    `value` as DATE-TIME;TZID=<zone>, for UTC too: FEEDS.md wants every timed event tied to its
+    VTIMEZONE. Set with [] rather than add(), which would parse it back into a datetime.
+    """
+    local = value.astimezone(zoneinfo.ZoneInfo(zone))
+    if local.fold:
+        # The repeated hour when clocks fall back: a TZID time would name its first pass (RFC 5545 3.3.5).
+        return vDDDTypes(value.astimezone(dt.UTC))
+    return vInline(local.strftime("%Y%m%dT%H%M%S"), params={"TZID": _tzid(zone)})
+
+
+def _tzid(zone: str) -> str:
+    """icalendar drops every TZID=UTC parameter (and writes a UTC datetime as Z), so UTC is Etc/UTC."""
+    return "Etc/UTC" if zone == "UTC" else zone
 
 
 def _one_line(text: str) -> str:
@@ -182,7 +209,7 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
     end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
     changes = _transitions(tz, start, end)
     component = Timezone()
-    component.add("tzid", zone)
+    component.add("tzid", _tzid(zone))
     rule = _posix_rule(zone)
     if not changes:
         component.add_component(_observance(TimezoneStandard, tz, start, start))

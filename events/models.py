@@ -321,6 +321,7 @@ class Shift(models.Model):
         _("places"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ShiftQuerySet.as_manager()
 

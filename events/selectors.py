@@ -149,16 +149,26 @@ def feed_rows(events: QuerySet) -> QuerySet:
     return events.select_related("chapter").order_by("starts_at", "pk")
 
 
-def feed_validators(events: QuerySet) -> dict:
+def feed_validators(events: QuerySet, **scope) -> dict:
     """
     What a feed's body depends on, in one query: the rows' count and latest change, and the latest
     change of their chapters (whose names and help lines the feed shows).
+
+    The latest changes are taken over every listed event of the feed's `scope` (the filters that
+    name the feed: chapter=..., campaign=...), shown or not: an event that leaves the feed (made
+    members-only, its chapter deactivated) then moves Last-Modified forward, so a client that
+    revalidates by date alone sees it go.
     """
-    return events.order_by().aggregate(
-        count=Count("pk"),
-        updated=Max("updated_at"),
-        chapters_updated=Max("chapter__updated_at"),
-        ids=Sum("pk"),
+    shown = Q(pk__in=events.values("pk"))
+    return (
+        Event.objects.filter(status__in=EventStatus.listed(), **scope)
+        .order_by()
+        .aggregate(
+            count=Count("pk", filter=shown),
+            updated=Max("updated_at"),
+            chapters_updated=Max("chapter__updated_at"),
+            ids=Sum("pk", filter=shown),
+        )
     )
 
 
@@ -172,11 +182,22 @@ def personal_feed_signups(*, user, now: dt.datetime) -> QuerySet:
     )
 
 
-def personal_feed_validators(signups: QuerySet) -> dict:
-    return signups.order_by().aggregate(
-        count=Count("pk"),
-        updated=Max("shift__event__updated_at"),
-        signups_updated=Max("updated_at"),
-        chapters_updated=Max("shift__event__chapter__updated_at"),
-        ids=Sum("pk"),
+def personal_feed_validators(signups: QuerySet, *, user) -> dict:
+    """
+    As feed_validators, for a volunteer's feed. `signups_updated` covers their cancelled signups
+    too, so leaving an event moves Last-Modified forward; `shifts_updated` covers shift edits,
+    which the feed shows in each event's description.
+    """
+    shown = Q(pk__in=signups.values("pk"))
+    return (
+        Signup.objects.filter(user=user)
+        .order_by()
+        .aggregate(
+            count=Count("pk", filter=shown),
+            updated=Max("shift__event__updated_at", filter=shown),
+            signups_updated=Max("updated_at"),
+            shifts_updated=Max("shift__updated_at", filter=shown),
+            chapters_updated=Max("shift__event__chapter__updated_at", filter=shown),
+            ids=Sum("pk", filter=shown),
+        )
     )

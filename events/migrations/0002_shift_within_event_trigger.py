@@ -4,6 +4,10 @@ A shift lies inside its event, enforced by the database.
 A CheckConstraint cannot compare two tables, so both SQLite and PostgreSQL get triggers named
 events_shift_within_event: one refuses a shift written outside its event, the other refuses an
 event moved so that one of its shifts falls outside it. A violation raises an integrity error.
+
+On SQLite, a migration that makes Django rebuild events_shift or events_event must drop these
+triggers before and create them again after (see 0004_shift_updated_at); the constraint tests
+fail if one goes missing.
 """
 
 from django.db import NotSupportedError, migrations
