@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make/requirements.stamp
+NODE_STAMP := node_modules/.package-lock.json
 PORT ?= 8000
 
 # test-postgres: a fresh database on a local PostgreSQL server (user postgres, trust auth).
@@ -40,6 +41,11 @@ $(STAMP): requirements.txt $(VENV)/pyvenv.cfg
 	@mkdir -p $(@D)
 	@touch $@
 
+# The feed tests read our calendars with ical.js (Thunderbird's parser), run by Node.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The tests need Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
 run: export DEBUG := 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
@@ -51,10 +57,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The tests run on SQLite, whatever DATABASE_URL the shell has; test-postgres is the other way.
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	dropdb $(PG) --if-exists $(PGDATABASE)
 	dropdb $(PG) --if-exists test_$(PGDATABASE)
 	createdb $(PG) $(PGDATABASE)
