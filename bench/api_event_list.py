@@ -255,6 +255,8 @@ def main(argv=None) -> int:
     if _OWN_DATABASE_DIR:
         call_command("migrate", verbosity=0)
     else:
+        # A database of its own: test_<name> may be in use by a test run, and autoclobber would drop it.
+        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_api"
         test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         result = measure(build_data(), iterations=args.iterations, warmup=args.warmup)
