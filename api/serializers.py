@@ -16,6 +16,7 @@ from rest_framework import serializers
 from events.enums import Audience, SignupStatus
 from events.models import Event, Shift, Signup
 from events.permissions import can_see_private_location
+from events.services import EVENT_EDITABLE_FIELDS
 from events.validators import MAX_CAPACITY, MAX_REPORT_COUNT, make_aware_local
 from outreach.enums import Role
 from outreach.models import Campaign, Chapter, Membership, Partner, User
@@ -273,31 +274,8 @@ class EventWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = [
-            "chapter",
-            "campaign",
-            "partners",
-            "title",
-            "summary",
-            "description",
-            "strategy",
-            "audiences",
-            "language",
-            "format",
-            "venue",
-            "address",
-            "latitude",
-            "longitude",
-            "address_visibility",
-            "online_url",
-            "timezone",
-            "starts_at",
-            "ends_at",
-            "all_day",
-            "visibility",
-            "capacity",
-            "recurrence",
-        ]
+        # The services' list of what an event's author sets, plus what only creation takes.
+        fields = ["chapter", "partners", *EVENT_EDITABLE_FIELDS, "capacity", "recurrence"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -4,30 +4,18 @@ on HTML pages; when a kept connection is dropped under it, the next request reco
 """
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from outreach.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
+from tests.api.app_servers import app_server, database_url, free_port, get
 from tests.factories import EventFactory, UserFactory
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # nothing listens once the socket is closed
 
 
 @contextmanager
@@ -36,7 +24,8 @@ def database_down(tmp_path: Path):
     original = dict(connection.settings_dict)
     connection.close()
     if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
+        # A port that was free a moment ago: nothing listens on it once the probe's socket closed.
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
     else:
         connection.settings_dict["NAME"] = str(tmp_path / "no-such-directory" / "db.sqlite3")
     try:
@@ -97,72 +86,6 @@ def test_html_page_answers_503_while_the_database_is_down(client, volunteer, cha
 # A dropped connection, on a real app server that keeps its connection between requests.
 
 
-def database_url(**options) -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    query = "&".join(f"{key}={quote(value)}" for key, value in options.items())
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}?{query}"
-
-
-@contextmanager
-def app_server(tmp_path: Path, **environ):
-    """A gunicorn process serving the app on a free port; always stopped, never left behind."""
-    port = closed_port()
-    log = tmp_path / f"gunicorn-{port}.log"
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "test-only-not-secret", "ALLOWED_HOSTS": "127.0.0.1", **environ}
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - a fixed command line
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "outreach.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "2",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app server exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(f"{base}/not-a-page/", timeout=5)  # noqa: S310 - a local http URL
-            except urllib.error.HTTPError:
-                break  # the worker answers
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the app server did not answer within 30 s:\n{log.read_text()}")
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local http URL
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def server_backends(application_name: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -182,16 +105,16 @@ def test_app_server_survives_its_database_connection_being_dropped(transactional
     environ = {"DATABASE_URL": database_url(application_name=name), "CONN_MAX_AGE": "600"}
 
     with app_server(tmp_path, **environ) as server:
-        first = get(f"{server}/api/v1/events/")
+        first, _retry = get(f"{server}/api/v1/events/")
         kept = server_backends(name)
-        again = get(f"{server}/api/v1/events/")
+        again, _retry = get(f"{server}/api/v1/events/")
         still_kept = server_backends(name)
         with connection.cursor() as cursor:  # a second connection drops the server's from under it
             cursor.execute("SELECT pg_terminate_backend(%s)", kept)
         deadline = time.monotonic() + 10
         while server_backends(name) == kept and time.monotonic() < deadline:
             time.sleep(0.05)
-        after_drop = get(f"{server}/api/v1/events/")
+        after_drop, _retry = get(f"{server}/api/v1/events/")
         replaced = server_backends(name)
 
     assert (first, again, after_drop) == (200, 200, 200)
