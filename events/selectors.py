@@ -10,7 +10,7 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, FloatField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, FloatField, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from outreach.permissions import managed_chapter_ids
@@ -81,13 +81,21 @@ def confirmed_event_ids(*, user, events) -> set[int]:
     )
 
 
+ACTIVE_FIRST = Case(
+    When(status=SignupStatus.CONFIRMED, then=Value(0)),
+    When(status=SignupStatus.WAITLISTED, then=Value(1)),
+    default=Value(2),
+)
+"""Confirmed, then waitlisted, then cancelled: not the alphabetical order of the statuses."""
+
+
 def roster(*, event: Event) -> QuerySet:
     """Every signup of an event, active ones first, with the volunteer and the shift."""
     return (
         Signup.objects.filter(shift__event=event)
         .select_related("user", "shift")
         .with_waitlist_position()
-        .order_by("shift__starts_at", "shift_id", "status", "pk")
+        .order_by("shift__starts_at", "shift_id", ACTIVE_FIRST, "pk")
     )
 
 

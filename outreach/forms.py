@@ -21,3 +21,19 @@ class SignupForm(AllauthSignupForm):
         # Called by allauth right after it saved the user, before the verification email goes out.
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    """What a volunteer tells us about themselves: a public name, and contact details kept private."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "legal_name", "phone"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }

@@ -242,6 +242,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST
 
 # Domain limits.
 
+SITE_PAGE_SIZE = env_int("SITE_PAGE_SIZE", 20, minimum=1)  # events per page on the site's lists
 FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 90, minimum=0)
 FEED_MAX_AGE = env_int("FEED_MAX_AGE", 3600, minimum=0)  # Cache-Control; at most the feeds' REFRESH-INTERVAL
 FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 86400, minimum=0)
