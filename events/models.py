@@ -469,3 +469,92 @@ class EventReport(models.Model):
 
     def __str__(self):
         return f"Report: {self.event}"
+
+
+# Notifications
+
+
+class MessageKind(models.TextChoices):
+    """What an outbox message is about. Kinds in `optional()` can be turned off by the volunteer."""
+
+    SIGNUP_CONFIRMED = "signup_confirmed", _("Signup confirmed")
+    SIGNUP_WAITLISTED = "signup_waitlisted", _("Waitlisted")
+    SIGNUP_PROMOTED = "signup_promoted", _("Promoted from the waitlist")
+    SIGNUP_CANCELLED = "signup_cancelled", _("Signup cancelled")
+    EVENT_CHANGED = "event_changed", _("Event changed")
+    EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+    REMINDER_DAY_BEFORE = "reminder_day_before", _("Reminder the day before")
+    REMINDER_SAME_DAY = "reminder_same_day", _("Reminder on the day")
+    LEAD_DIGEST = "lead_digest", _("Daily digest for leads")
+
+    @classmethod
+    def optional(cls) -> dict[str, str]:
+        """Optional kinds and the User field that turns each on or off."""
+        return {
+            cls.REMINDER_DAY_BEFORE: "notify_reminder_day_before",
+            cls.REMINDER_SAME_DAY: "notify_reminder_same_day",
+            cls.EVENT_CHANGED: "notify_event_changes",
+            cls.LEAD_DIGEST: "notify_lead_digest",
+        }
+
+
+class MessageState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """
+    One email to one person, recorded in the transaction of the change that causes it and delivered
+    after commit (events.tasks). `dedupe_key` names the occasion, so an occasion yields one message
+    however often or on however many machines it is recorded; the state moves queued -> sending ->
+    sent, or back to queued with `next_attempt_at` after a failure, or to failed after the last attempt.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+        verbose_name=_("recipient"),
+    )
+    email = models.EmailField(_("recipient address"))
+    kind = models.CharField(_("kind"), max_length=32, choices=MessageKind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain-text body"))
+    body_html = models.TextField(_("HTML body"))
+    calendar = models.TextField(_("calendar attachment"), blank=True, help_text=_("An .ics file sent along, if any."))
+    signup = models.ForeignKey(
+        Signup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("signup")
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    dedupe_key = models.CharField(_("occasion"), max_length=200, unique=True)
+    state = models.CharField(_("state"), max_length=16, choices=MessageState.choices, default=MessageState.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [
+            choice_constraint("events_outboxmessage", "kind", MessageKind),
+            choice_constraint("events_outboxmessage", "state", MessageState),
+            models.CheckConstraint(
+                condition=Q(state=MessageState.SENT) | Q(sent_at__isnull=True),
+                name="events_outboxmessage_sent_at_only_when_sent",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="events_outbox_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email} ({self.get_state_display()})"

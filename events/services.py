@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from outreach.models import Chapter, User
 
+from . import notifications
 from .enums import EventStatus, SignupStatus, Visibility
 from .models import Event, EventReport, EventSeries, Shift, Signup
 from .validators import (
@@ -197,7 +198,9 @@ def event_update(*, event: Event, **changes) -> Event:
 
     1. its shifts move with it (see _reschedule_shifts);
     2. `sequence` grows when a field a calendar shows changed;
-    3. an occurrence of a series becomes `detached`, so later series edits leave it alone.
+    3. an occurrence of a series becomes `detached`, so later series edits leave it alone;
+    4. when its time, place or online link changed, everyone holding a place or a waitlist spot is
+       sent what changed (events.notifications, recorded in this transaction, delivered after commit).
     """
     unknown = set(changes) - {*EVENT_EDITABLE_FIELDS, "partners"}
     if unknown:
@@ -208,7 +211,9 @@ def event_update(*, event: Event, **changes) -> Event:
             raise ValidationError({"status": _("A cancelled event cannot be edited.")})
         if locked.series_id is not None and _differs(locked, changes):
             locked.detached = True
+        before = notifications.snapshot(locked)
         _event_apply(locked, changes)
+        notifications.record_event_changed(locked, before)
     return locked
 
 
@@ -231,7 +236,8 @@ def event_publish(*, event: Event) -> Event:
 def event_cancel(*, event: Event, note: str = "") -> Event:
     """
     Cancel an event. It stays listed and in feeds as cancelled, with `sequence` raised; its signups
-    are kept (they are the list of people to tell), but no new signup is taken.
+    are kept (they are the list of people to tell, who are sent the lead's `note` after commit), but
+    no new signup is taken.
     """
     with transaction.atomic(durable=True):
         locked = Event.objects.select_for_update().get(pk=event.pk)
@@ -241,6 +247,7 @@ def event_cancel(*, event: Event, note: str = "") -> Event:
         if locked.series_id is not None:
             locked.detached = True
         _event_apply(locked, {"status": EventStatus.CANCELLED})
+        notifications.record_event_cancelled(locked)
     return locked
 
 
@@ -293,6 +300,7 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
         if day not in windows:
             if event.shifts.filter(signups__status__in=SignupStatus.active()).exists():
                 _event_apply(event, {"status": EventStatus.CANCELLED})
+                notifications.record_event_cancelled(event)
             else:
                 event.delete()
             continue
@@ -300,7 +308,9 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
         changes = {**details, "starts_at": starts_at, "ends_at": ends_at}
         if series.status == EventStatus.PUBLISHED:
             changes["status"] = EventStatus.PUBLISHED
+        before = notifications.snapshot(event)
         _event_apply(event, changes)
+        notifications.record_event_changed(event, before)
         event.partners.set(series.partners.all())
     for day, (starts_at, ends_at) in windows.items():
         if day in existing:
@@ -412,17 +422,20 @@ def shift_create(
 def shift_update(*, shift: Shift, **changes) -> Shift:
     """
     Change a shift. Capacity may not drop below the confirmed count; when it grows, waitlisted
-    volunteers are confirmed in arrival order, in the same transaction.
+    volunteers are confirmed in arrival order, in the same transaction. Those on a shift that moves,
+    and those promoted, are told after commit.
     """
     unknown = set(changes) - {"name", "description", "starts_at", "ends_at", "capacity"}
     if unknown:
         raise TypeError(f"shift_update() got unexpected fields: {', '.join(sorted(unknown))}")
     with transaction.atomic(durable=True):
         locked = _lock_shift(shift)
+        before = (locked.starts_at, locked.ends_at)
         for name, value in changes.items():
             setattr(locked, name, value)
         validate_capacity(locked.capacity, confirmed=locked.signups.confirmed().count())
         _save(locked)
+        notifications.record_shift_changed(locked, before)
         _promote_waitlist(locked)
     return locked
 
@@ -498,7 +511,8 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
     has more confirmed volunteers than places. The returned signup carries `waitlist_position`.
     Refused with ValidationError for a draft, cancelled or ended event, or a members-only event
     for a non-member; with SignupConflict for a second active signup on the shift or one that
-    overlaps a shift the volunteer already holds.
+    overlaps a shift the volunteer already holds. The confirmation (with the event's .ics) or the
+    waitlist notice is recorded in the same transaction and sent after commit.
     """
     now = now or timezone.now()
     try:
@@ -509,13 +523,14 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
             _check_no_clash(locked, user)
             confirmed = locked.signups.confirmed().count()
             status = SignupStatus.CONFIRMED if confirmed < locked.capacity else SignupStatus.WAITLISTED
-            signup = _save(Signup(user=user, shift=locked, status=status))
+            signup = _with_position(_save(Signup(user=user, shift=locked, status=status)))
+            notifications.record_signup_created(signup, waitlist_position=signup.waitlist_position)
     except IntegrityError as exc:
         # The locks make this unreachable in practice; the constraint has the last word if not.
         if "events_signup_one_active_per_user_shift" not in str(exc) and "events_signup.user_id" not in str(exc):
             raise
         raise refusal("shift", ALREADY_SIGNED_UP, "already_signed_up", error=SignupConflict) from None
-    return _with_position(signup)
+    return signup
 
 
 def _promote_waitlist(shift: Shift) -> list[Signup]:
@@ -528,11 +543,12 @@ def _promote_waitlist(shift: Shift) -> list[Signup]:
     free = shift.capacity - shift.signups.confirmed().count()
     if free <= 0:
         return []
-    promoted = list(shift.signups.waitlisted().order_by("pk")[:free])
+    promoted = list(shift.signups.waitlisted().select_related("user").order_by("pk")[:free])
     now = timezone.now()
     for signup in promoted:
         signup.status, signup.updated_at = SignupStatus.CONFIRMED, now
     Signup.objects.bulk_update(promoted, ["status", "updated_at"])
+    notifications.record_promoted(promoted)
     return promoted
 
 
@@ -540,9 +556,10 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
     """
     Cancel a signup. Side effects, in order:
 
-    1. the signup is marked cancelled (a cancelled signup is kept, for the record);
+    1. the signup is marked cancelled (a cancelled signup is kept, for the record), and the
+       volunteer is sent a receipt;
     2. if it held a confirmed place, the first waitlisted volunteer is confirmed in the same
-       transaction, under the shift's lock.
+       transaction, under the shift's lock, and told so after commit.
 
     The returned signup carries `promoted`, the signups confirmed in its place.
     """
@@ -556,6 +573,8 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
         locked.status = SignupStatus.CANCELLED
         locked.cancelled_at = now
         _save(locked)
+        locked.shift = locked_shift
+        notifications.record_signup_cancelled(locked)
         if was_confirmed:
             locked.promoted = _promote_waitlist(locked_shift)
         else:

@@ -112,6 +112,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text=_("Only the hash is kept; the token itself is shown once, when it is made."),
     )
+    notify_reminder_day_before = models.BooleanField(
+        _("reminder the day before"), default=True, help_text=_("An email a day before each shift you hold.")
+    )
+    notify_reminder_same_day = models.BooleanField(
+        _("reminder on the day"), default=True, help_text=_("An email a few hours before each shift you hold.")
+    )
+    notify_event_changes = models.BooleanField(
+        _("event changes"),
+        default=True,
+        help_text=_("An email when an event you signed up for moves or changes place."),
+    )
+    notify_lead_digest = models.BooleanField(
+        _("daily digest for leads"),
+        default=True,
+        help_text=_("For chapter leads: each morning, the new signups and cancellations of upcoming events."),
+    )
 
     objects = UserManager()
 

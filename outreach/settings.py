@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -316,3 +317,47 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "outreach.enums.Role",
     },
 }
+
+# Tasks and notifications. Messages are recorded in an outbox in the same transaction as the change
+# that causes them, then delivered by a task (django-tasks, the backport of Django 6's django.tasks).
+# TASKS_BACKEND=immediate runs tasks in the web process, right after the commit: nothing else to run.
+# TASKS_BACKEND=database queues them in the database for `manage.py db_worker` processes.
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}.")
+    return value
+
+
+def env_durations(name: str, default: str) -> list[int]:
+    """Comma-separated durations such as "24h,2h,90m" as seconds, longest first."""
+    raw = os.environ.get(name, default)
+    units = {"d": 86400, "h": 3600, "m": 60}
+    seconds = []
+    for item in (part.strip().lower() for part in raw.split(",")):
+        if not item:
+            continue
+        if item[-1:] not in units or not item[:-1].isdigit() or int(item[:-1]) == 0:
+            raise ImproperlyConfigured(f"{name} must list durations such as 24h,2h,90m,1d; got {item!r} in {raw!r}.")
+        seconds.append(int(item[:-1]) * units[item[-1]])
+    return sorted(set(seconds), reverse=True)
+
+
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "immediate", {"immediate", "database"})
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    if TASKS_BACKEND == "immediate"
+    else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+if TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")  # its table of queued tasks: run `migrate` after switching
+REMINDER_OFFSETS = env_durations("REMINDER_OFFSETS", "24h,2h")
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60, minimum=1)
+NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 900, minimum=60)
+SIGNUP_LINK_MAX_AGE_DAYS = env_int("SIGNUP_LINK_MAX_AGE_DAYS", 14, minimum=1)
+LEAD_DIGEST_HOUR = env_int("LEAD_DIGEST_HOUR", 7, minimum=0)
+if LEAD_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"LEAD_DIGEST_HOUR must be an hour of the day, 0 to 23, got {LEAD_DIGEST_HOUR}.")

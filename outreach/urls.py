@@ -23,6 +23,7 @@ urlpatterns = [
     path("feeds/campaigns/<slug:slug>.ics", feeds.campaign_feed, name="feed_campaign"),
     path("feeds/personal/<str:token>.ics", feeds.personal_feed, name="feed_personal"),
     path("dashboard/", include("events.dashboard_urls")),
+    path("notifications/", include("events.notification_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
