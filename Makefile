@@ -20,12 +20,13 @@ PG = --host=$(PGHOST) --port=$(PGPORT) --username=$(PGUSER) --no-password
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint
+.PHONY: help run test test-postgres test-browser lint
 
 help:
 	@echo "make run            start http://127.0.0.1:$(PORT)/ with demo data (PORT=8001 for another port)"
 	@echo "make test           run the tests on SQLite"
 	@echo "make test-postgres  run the tests on a fresh PostgreSQL database at $(PGHOST):$(PGPORT)"
+	@echo "make test-browser   run the browser tests (Playwright and Debian's Chromium); screenshots in artifacts/screenshots/"
 	@echo "make lint           ruff check, ruff format --check, and a check for missing migrations"
 
 $(VENV)/pyvenv.cfg:
@@ -65,6 +66,13 @@ test-postgres: $(STAMP) $(NODE_STAMP)
 	dropdb $(PG) --if-exists test_$(PGDATABASE)
 	createdb $(PG) $(PGDATABASE)
 	DATABASE_URL=postgres://$(PGUSER)@$(PGHOST):$(PGPORT)/$(PGDATABASE) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`), on SQLite
+# like `make test`; they are collected only with OUTREACH_BROWSER_TESTS=1. Screenshots: artifacts/screenshots/.
+CHROMIUM ?= /usr/bin/chromium
+test-browser: $(STAMP) $(NODE_STAMP)
+	@test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM) (Debian: apt-get install chromium)." >&2; exit 1; }
+	env -u DATABASE_URL OUTREACH_BROWSER_TESTS=1 OUTREACH_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser -p no:xdist $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

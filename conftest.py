@@ -33,3 +33,17 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
+def _browser_tests_ignored() -> list[str]:
+    """
+    The browser tests (tests/browser, marked `browser`) need Chromium and run only with
+    OUTREACH_BROWSER_TESTS=1, as `make test-browser` sets it. Otherwise they are not collected at all,
+    so `make test` and the PostgreSQL run neither skip nor deselect them.
+    """
+    import os
+
+    return [] if os.environ.get("OUTREACH_BROWSER_TESTS") == "1" else ["tests/browser/*"]
+
+
+collect_ignore_glob = _browser_tests_ignored()

@@ -1,0 +1,80 @@
+"""axe-core on the main pages: no violation of impact serious or critical."""
+
+import pytest
+from django.urls import reverse
+
+from events.enums import SignupStatus
+from outreach.enums import Role
+from tests.factories import ChapterFactory, EventFactory, MembershipFactory, ShiftFactory, SignupFactory
+
+from .conftest import assert_accessible, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(db):
+    """A chapter with a lead, a published event with two shifts, and a volunteer on it."""
+    chapter = ChapterFactory(
+        slug="chicago", name="Chicago", city="Chicago", region="Illinois", latitude="41.878113", longitude="-87.629799"
+    )
+    lead = MembershipFactory(chapter=chapter, role=Role.LEAD, user__display_name="Alex R.").user
+    event = EventFactory(
+        chapter=chapter,
+        title="Parents' night: spotting online grooming",
+        summary="How groomers approach children online, and what parents can do tonight.",
+        venue="Northside Community High School",
+        address="4500 N Kedzie Ave, Chicago, IL",
+        latitude="41.962",
+        longitude="-87.708",
+    )
+    greeter = ShiftFactory(event=event, name="Greeter", capacity=1)
+    resource = ShiftFactory(event=event, name="Resource table", capacity=4)
+    volunteer = SignupFactory(shift=greeter, user__display_name="Sam", status=SignupStatus.CONFIRMED).user
+    return {"chapter": chapter, "lead": lead, "event": event, "resource": resource, "volunteer": volunteer}
+
+
+PAGES = {
+    # name: (who is signed in, the page's address)
+    "home": (None, lambda site: reverse("home")),
+    "home-search": (None, lambda site: reverse("home") + "?place=Chicago&radius_km=50"),
+    "event": (None, lambda site: site["event"].get_absolute_url()),
+    "login": (None, lambda site: reverse("account_login")),
+    "signup": (None, lambda site: reverse("account_signup")),
+    "event-volunteer": ("volunteer", lambda site: site["event"].get_absolute_url()),
+    "my-signups": ("volunteer", lambda site: reverse("my_signups")),
+    "dashboard": ("lead", lambda site: reverse("dashboard:home")),
+    "dashboard-event": ("lead", lambda site: reverse("dashboard:event", args=[site["event"].pk])),
+    "event-editor-new": ("lead", lambda site: reverse("dashboard:event_new", args=[site["chapter"].slug])),
+    "event-editor": ("lead", lambda site: reverse("dashboard:event_edit", args=[site["event"].pk])),
+    "roster": ("lead", lambda site: reverse("dashboard:roster", args=[site["event"].pk])),
+    # Beyond the main pages, while they are cheap to check.
+    "chapter": (None, lambda site: site["chapter"].get_absolute_url()),
+    "signup-confirm": ("lead", lambda site: reverse("shift_signup", args=[site["event"].pk, site["resource"].pk])),
+    "profile": ("volunteer", lambda site: reverse("profile")),
+    "members": ("lead", lambda site: reverse("dashboard:members", args=[site["chapter"].slug])),
+    "email-volunteers": ("lead", lambda site: reverse("dashboard:email_event", args=[site["event"].pk])),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violations(name, site, page, log_in):
+    who, address = PAGES[name]
+    if who:
+        log_in(site[who])
+    response = page.goto(address(site))
+    assert response.status == 200, f"{address(site)} answered {response.status}"
+
+    assert_accessible(page, name)
+    screenshot(page, f"a11y-{name}", both=False)
+
+
+def test_axe_scan_reports_a_serious_violation(page):
+    """Negative control: the scan does catch what it is there to catch."""
+    page.set_content('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>')
+
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "negative-control")
+
+    assert "image-alt (critical)" in str(failure.value)
+    assert "label (critical)" in str(failure.value)
