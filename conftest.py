@@ -47,3 +47,15 @@ def _browser_tests_ignored() -> list[str]:
 
 
 collect_ignore_glob = _browser_tests_ignored()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """
+    Every test starts with an empty cache. With REDIS_URL set the cache outlives the process, and
+    state left by an earlier test or run (allauth's per-address email rate limits, throttle
+    buckets, cached feeds) would change what the next one sees.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
