@@ -148,8 +148,9 @@ class ShiftSerializer(serializers.ModelSerializer):
             "confirmed_count",
             "waitlist_count",
             "places_left",
+            "cancelled_at",
         ]
-        read_only_fields = ["id", "event"]
+        read_only_fields = ["id", "event", "cancelled_at"]
 
     def validate(self, attrs):
         event = self.instance.event if self.instance is not None else self.context.get("event")

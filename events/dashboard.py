@@ -41,6 +41,7 @@ from .forms import (
     EventForm,
     MemberAddForm,
     RoleForm,
+    SeriesForm,
     ShiftForm,
     add_service_errors,
 )
@@ -56,6 +57,8 @@ from .services import (
     event_update,
     series_create,
     series_publish,
+    series_update,
+    shift_cancel,
     shift_create,
     shift_delete,
     shift_update,
@@ -249,6 +252,36 @@ def series_publish_view(request, pk):
     return redirect(_event_page(first) if first else reverse("dashboard:home"))
 
 
+def _managed_series(request, pk) -> EventSeries:
+    series = get_object_or_404(EventSeries.objects.select_related("chapter"), pk=pk)
+    if not can_manage_chapter_events(request.user, series.chapter_id):
+        raise Http404
+    return series
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request, pk):
+    """
+    Edit a series as a whole. Its future dates that were not edited on their own follow; dates
+    edited alone, cancelled or past keep what they have.
+    """
+    series = _managed_series(request, pk)
+    form = SeriesForm(request.POST or None, series=series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = series_update(series=series, **form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes to the series “%(title)s” were saved.") % {"title": series.title})
+            first = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
+            return redirect(_event_page(first) if first else reverse("dashboard:home"))
+    back = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
+    context = {"form": form, "series": series, "chapter": series.chapter, "back": back}
+    return render(request, "dashboard/series_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_cancel_view(request, pk):
@@ -315,6 +348,25 @@ def shift_edit(request, pk):
             messages.success(request, _("The shift “%(name)s” was saved.") % {"name": shift.name})
             return redirect(_event_page(event))
     return render(request, "dashboard/shift_form.html", {"form": form, "event": event, "shift": shift})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_cancel_view(request, pk):
+    """A confirmation page with a note; the shift stays listed as cancelled and its volunteers are told."""
+    shift = _managed_shift(request, pk)
+    event = shift.event
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = shift_cancel(shift=shift, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, _("Not cancelled: %(reason)s") % {"reason": _refusal_text(error)})
+        else:
+            messages.success(request, _("The shift “%(name)s” is cancelled.") % {"name": shift.name})
+        return redirect(_event_page(event))
+    context = {"shift": shift, "event": event, "chapter": event.chapter, "form": form}
+    return render(request, "dashboard/shift_cancel.html", context)
 
 
 @login_required

@@ -18,7 +18,7 @@ from outreach.enums import Role
 from outreach.models import Campaign, Partner, User
 
 from .enums import Audience, Frequency
-from .models import Event, Shift
+from .models import Event, EventSeries, Shift
 from .validators import (
     MAX_CAPACITY,
     make_aware_local,
@@ -234,6 +234,99 @@ class EventForm(LocalWindowMixin, forms.Form):
     def details(self) -> dict:
         """The cleaned values that services take as the event's details."""
         return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS}
+
+
+class SeriesForm(forms.Form):
+    """
+    A series as a whole: its details, local time of day and the places new dates get. The repeat
+    rule, first date and time zone stay as created.
+    """
+
+    title = _event_field("title")
+    summary = _event_field("summary")
+    description = _event_field("description")
+    strategy = _event_field("strategy")
+    audiences = EventForm.base_fields["audiences"]
+    language = _event_field("language")
+    start_time = _time_field(_("Start time"), "")
+    end_time = _time_field(_("End time"), _("Earlier than the start time: the next day."))
+    format = _event_field("format")
+    venue = _event_field("venue")
+    address = _event_field("address")
+    address_visibility = _event_field("address_visibility")
+    online_url = EventForm.base_fields["online_url"]
+    visibility = _event_field("visibility")
+    capacity = forms.IntegerField(
+        label=_("Places on new dates"),
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        help_text=_("Places on the shift of each date added from now on; existing shifts keep theirs."),
+    )
+
+    DETAIL_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "strategy",
+        "audiences",
+        "language",
+        "format",
+        "venue",
+        "address",
+        "address_visibility",
+        "online_url",
+        "visibility",
+    )
+    FIELDSETS = (
+        (_("What"), ("title", "summary", "description", "strategy", "audiences", "language")),
+        (_("When"), ("start_time", "end_time")),
+        (_("Where"), ("format", "venue", "address", "address_visibility", "online_url")),
+        (_("Who"), ("visibility", "capacity")),
+    )
+
+    def __init__(self, *args, series: EventSeries, **kwargs):
+        self.series = series
+        end = dt.datetime.combine(series.start_date, series.start_time) + series.duration
+        initial = {name: getattr(series, name) for name in self.DETAIL_FIELDS}
+        initial |= {"start_time": series.start_time, "end_time": end.time(), "capacity": series.capacity}
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        local = _("Local time in %(zone)s, the series' time zone.") % {"zone": series.timezone}
+        self.fields["start_time"].help_text = local
+
+    def fieldsets(self):
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names]
+
+    def clean(self):
+        data = super().clean()
+        start_time, end_time = data.get("start_time"), data.get("end_time")
+        if start_time is None or end_time is None:
+            return data
+        if end_time == start_time:
+            self.add_error("end_time", _("The end time must differ from the start time."))
+            return data
+        first = dt.datetime.combine(self.series.start_date, start_time)
+        end = dt.datetime.combine(self.series.start_date, end_time)
+        data["duration"] = end - first if end > first else end + dt.timedelta(days=1) - first
+        try:
+            rule = parse_rrule(self.series.recurrence, dtstart=first)
+            # Every date must have its local start time: refuse beside the field, not half-way through.
+            for occurrence in rule[: settings.SERIES_MAX_OCCURRENCES]:
+                make_aware_local(occurrence, self.series.timezone, field="start_time")
+        except ValidationError as error:
+            add_service_errors(self, error)
+        return data
+
+    def changes(self) -> dict:
+        """The cleaned values as series_update takes them."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.DETAIL_FIELDS},
+            "start_time": data["start_time"],
+            "duration": data["duration"],
+            "capacity": data["capacity"],
+        }
 
 
 class ShiftForm(LocalWindowMixin, forms.Form):

@@ -167,9 +167,9 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_places(self):
-        """Annotate `capacity_total`, `confirmed_total` and `places_left` across the event's shifts."""
+        """Annotate `capacity_total`, `confirmed_total` and `places_left` across the event's open shifts."""
         capacity = (
-            Shift.objects.filter(event=OuterRef("pk"))
+            Shift.objects.filter(event=OuterRef("pk"), cancelled_at__isnull=True)
             .order_by()
             .values("event")
             .annotate(total=Sum("capacity"))
@@ -320,6 +320,10 @@ class Shift(models.Model):
     capacity = models.PositiveIntegerField(
         _("places"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
     )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_note = models.TextField(
+        _("cancellation note"), blank=True, help_text=_("Sent to the shift's volunteers when it is cancelled.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -337,6 +341,10 @@ class Shift(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.event})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def clean(self):
         validate_window(self.starts_at, self.ends_at)
@@ -483,6 +491,7 @@ class MessageKind(models.TextChoices):
     SIGNUP_CANCELLED = "signup_cancelled", _("Signup cancelled")
     EVENT_CHANGED = "event_changed", _("Event changed")
     EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+    SHIFT_CANCELLED = "shift_cancelled", _("Shift cancelled")
     REMINDER_DAY_BEFORE = "reminder_day_before", _("Reminder the day before")
     REMINDER_SAME_DAY = "reminder_same_day", _("Reminder on the day")
     LEAD_DIGEST = "lead_digest", _("Daily digest for leads")

@@ -428,6 +428,25 @@ def record_event_cancelled(event: Event) -> None:
         )
 
 
+def record_shift_cancelled(shift: Shift, signups: list[Signup]) -> None:
+    """Tell each volunteer whose place or waitlist spot on `shift` was cancelled with it, with the lead's note."""
+    event = shift.event
+    if shift.ends_at <= timezone.now():
+        return
+    for signup in signups:
+        record(
+            Draft(
+                kind=MessageKind.SHIFT_CANCELLED,
+                user=signup.user,
+                subject=_("Cancelled: %(shift)s at %(title)s") % {"shift": shift.name, "title": event.title},
+                context={**_signup_context(signup), "note": shift.cancellation_note},
+                dedupe_key=f"shift_cancelled:{shift.pk}:{signup.pk}",
+                signup=signup,
+                event=event,
+            )
+        )
+
+
 # Scheduled: reminders and the leads' digest
 
 

@@ -430,6 +430,8 @@ def shift_update(*, shift: Shift, **changes) -> Shift:
         raise TypeError(f"shift_update() got unexpected fields: {', '.join(sorted(unknown))}")
     with transaction.atomic(durable=True):
         locked = _lock_shift(shift)
+        if locked.cancelled_at is not None:
+            raise refusal("status", _("A cancelled shift cannot be changed."), "cancelled")
         before = (locked.starts_at, locked.ends_at)
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -451,6 +453,34 @@ def shift_delete(*, shift: Shift) -> None:
         locked.delete()
 
 
+def shift_cancel(*, shift: Shift, note: str = "", now: dt.datetime | None = None) -> Shift:
+    """
+    Cancel one shift of an event. It stays listed, marked cancelled, and takes no new signup.
+    Side effects, in order:
+
+    1. each volunteer holding a place or a waitlist spot on it is sent the lead's `note` (recorded
+       now, delivered after commit);
+    2. those signups are cancelled (kept, for the record); nobody is promoted onto the shift.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        locked = _lock_shift(shift)
+        if locked.cancelled_at is not None:
+            raise refusal("status", _("This shift is already cancelled."), "already_cancelled")
+        locked.cancelled_at = now
+        locked.cancellation_note = note
+        _save(locked)
+        signups = list(locked.signups.active().select_related("user").order_by("pk"))
+        for signup in signups:
+            signup.shift = locked
+        # Recorded while the signups still say what each volunteer held (a place or a waitlist spot).
+        notifications.record_shift_cancelled(locked, signups)
+        for signup in signups:
+            signup.status, signup.cancelled_at, signup.updated_at = SignupStatus.CANCELLED, now, now
+        Signup.objects.bulk_update(signups, ["status", "cancelled_at", "updated_at"])
+    return locked
+
+
 # Signups
 
 
@@ -469,6 +499,8 @@ def _check_open(shift: Shift, user: User, now: dt.datetime) -> None:
         raise refusal("shift", _("This event is not published yet."), "not_published")
     if event.status == EventStatus.CANCELLED:
         raise refusal("shift", _("This event has been cancelled."), "cancelled")
+    if shift.cancelled_at is not None:
+        raise refusal("shift", _("This shift has been cancelled."), "cancelled")
     if event.ends_at <= now or shift.ends_at <= now:
         raise refusal("shift", _("This shift has already ended."), "ended")
     if event.visibility == Visibility.MEMBERS and not user.memberships.filter(chapter_id=event.chapter_id).exists():
@@ -509,7 +541,7 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
     The volunteer's row and the shift's row are locked (on SQLite the IMMEDIATE transaction holds
     the database's write lock), so concurrent signups are counted one at a time and a shift never
     has more confirmed volunteers than places. The returned signup carries `waitlist_position`.
-    Refused with ValidationError for a draft, cancelled or ended event, or a members-only event
+    Refused with ValidationError for a draft, cancelled or ended event, a cancelled shift, or a members-only event
     for a non-member; with SignupConflict for a second active signup on the shift or one that
     overlaps a shift the volunteer already holds. The confirmation (with the event's .ics) or the
     waitlist notice is recorded in the same transaction and sent after commit.

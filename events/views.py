@@ -264,7 +264,7 @@ def event_detail(request, pk):
     open_ = signups_open(event, now)
     for shift in shifts:
         shift.held = held.get(shift.pk)
-        shift.is_open = open_ and shift.ends_at > now
+        shift.is_open = open_ and shift.ends_at > now and not shift.is_cancelled
     confirmed = {event.pk} if any(s.status == SignupStatus.CONFIRMED for s in held.values()) else set()
     zone = viewer_zone(request.user)
     context = {

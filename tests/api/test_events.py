@@ -94,6 +94,7 @@ def test_event_detail_has_the_contract_fields(api, chapter):
             "confirmed_count": 1,
             "waitlist_count": 0,
             "places_left": 2,
+            "cancelled_at": None,
         }
     ]
 

@@ -18,6 +18,7 @@ from events.services import (
     event_publish,
     event_update,
     series_create,
+    shift_cancel,
     shift_create,
     shift_delete,
     shift_update,
@@ -701,6 +702,51 @@ def test_signup_create_after_cancelling_signs_up_again(chapter, outsider):
     ]
 
 
+# shift_cancel
+
+
+def test_shift_cancel_cancels_every_active_signup_and_keeps_the_note(chapter):
+    shift = _shift(chapter, capacity=1)
+    signups = [signup_create(user=UserFactory(email=f"v{n}@example.org"), shift=shift, now=NOW) for n in range(3)]
+    signup_cancel(signup=signups[1], now=NOW)
+
+    cancelled = shift_cancel(shift=shift, note="The hall is too small.", now=NOW + HOUR)
+
+    assert (cancelled.cancelled_at, cancelled.cancellation_note, cancelled.is_cancelled) == (
+        NOW + HOUR,
+        "The hall is too small.",
+        True,
+    )
+    assert list(Signup.objects.order_by("pk").values_list("user__email", "status", "cancelled_at")) == [
+        ("v0@example.org", SignupStatus.CANCELLED, NOW + HOUR),
+        ("v1@example.org", SignupStatus.CANCELLED, NOW),
+        ("v2@example.org", SignupStatus.CANCELLED, NOW + HOUR),
+    ]
+
+
+def test_shift_cancel_refuses_a_shift_already_cancelled(chapter):
+    shift = shift_cancel(shift=_shift(chapter), note="First", now=NOW)
+
+    with pytest.raises(ValidationError) as exc_info:
+        shift_cancel(shift=shift, note="Second", now=NOW + HOUR)
+
+    assert exc_info.value.message_dict == {"status": ["This shift is already cancelled."]}
+    assert [error.code for error in exc_info.value.error_dict["status"]] == ["already_cancelled"]
+    shift.refresh_from_db()
+    assert (shift.cancelled_at, shift.cancellation_note) == (NOW, "First")
+
+
+def test_signup_create_refuses_a_cancelled_shift(chapter, outsider):
+    shift = shift_cancel(shift=_shift(chapter), now=NOW)
+
+    with pytest.raises(ValidationError) as caught:
+        signup_create(user=outsider, shift=shift, now=NOW)
+
+    assert caught.value.message_dict == {"shift": ["This shift has been cancelled."]}
+    assert [error.code for error in caught.value.error_dict["shift"]] == ["cancelled"]
+    assert not Signup.objects.exists()
+
+
 # signup_cancel
 
 
@@ -917,3 +963,19 @@ def test_signup_create_does_not_disguise_other_integrity_errors(shift, monkeypat
 
     with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         signup_create(user=UserFactory(), shift=shift)
+
+
+def test_a_cancelled_shift_cannot_be_changed_and_leaves_the_places_left(chapter):
+    from events.models import Event
+    from events.services import shift_cancel
+
+    event = EventFactory(chapter=chapter)
+    open_shift = ShiftFactory(event=event, capacity=3)
+    cancelled = ShiftFactory(event=event, capacity=5)
+    shift_cancel(shift=cancelled, note="Rain")
+
+    with pytest.raises(ValidationError) as caught:
+        shift_update(shift=cancelled, capacity=6)
+
+    assert caught.value.message_dict == {"status": ["A cancelled shift cannot be changed."]}
+    assert Event.objects.with_places().get(pk=event.pk).places_left == open_shift.capacity

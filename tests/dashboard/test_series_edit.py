@@ -1,0 +1,182 @@
+"""Editing a series as a whole from the dashboard: dates not edited on their own follow."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from events.enums import EventStatus, Strategy
+from events.models import EventSeries
+from events.services import event_cancel, event_update, series_create, series_publish
+
+from .conftest import messages_of
+
+
+@pytest.fixture(autouse=True)
+def _long_horizon(settings):
+    settings.SERIES_HORIZON_DAYS = 3650  # the series below lies years ahead; the clock is not mocked
+
+
+@pytest.fixture
+def series(chapter):
+    """Tuesdays 18:00-20:00 in Chicago, three dates across the March 2031 clock change."""
+    series = series_create(
+        chapter=chapter,
+        created_by=None,
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        start_date=dt.date(2031, 3, 4),
+        start_time=dt.time(18, 0),
+        duration=dt.timedelta(hours=2),
+        capacity=4,
+        title="Weekly table",
+        strategy=Strategy.AWARENESS_EDUCATION,
+        venue="Library",
+    )
+    return series_publish(series=series)
+
+
+@pytest.fixture
+def edit_url(series):
+    return reverse("dashboard:series_edit", args=[series.pk])
+
+
+def series_data(**overrides) -> dict:
+    data = {
+        "title": "Weekly table",
+        "summary": "",
+        "description": "",
+        "strategy": "awareness_education",
+        "language": "en",
+        "start_time": "18:00",
+        "end_time": "20:00",
+        "format": "in_person",
+        "venue": "Library",
+        "address": "",
+        "address_visibility": "confirmed",
+        "online_url": "",
+        "visibility": "public",
+        "capacity": "4",
+    }
+    data.update(overrides)
+    return data
+
+
+def local_rows(series):
+    return [
+        (e.title, e.venue, e.local_starts_at.strftime("%Y-%m-%d %H:%M %Z"), e.local_ends_at.strftime("%H:%M"), e.status)
+        for e in series.occurrences.order_by("occurrence_date")
+    ]
+
+
+@pytest.mark.parametrize("who", ["lead", "coordinator"])
+def test_series_edit_page_says_which_dates_follow(as_persona, edit_url, who):
+    response = as_persona(who).get(edit_url)
+
+    assert response.status_code == 200
+    assert "<h1>Edit the series Weekly table</h1>" in response.text
+    assert (
+        "Future dates that were not edited on their own follow these changes. Dates edited on their own or "
+        "cancelled keep their own details and times, and past dates stay as they were."
+    ) in response.text
+    form = response.context["form"]
+    assert (form["start_time"].value(), form["end_time"].value(), form["capacity"].value()) == (
+        dt.time(18, 0),
+        dt.time(20, 0),
+        4,
+    )
+
+
+@pytest.mark.parametrize("who", ["member", "outsider", "other_lead"])
+def test_series_edit_is_404_outside_the_users_scope(as_persona, edit_url, series, who):
+    client = as_persona(who)
+
+    assert client.get(edit_url).status_code == 404
+    assert client.post(edit_url, series_data(title="Taken over")).status_code == 404
+    assert EventSeries.objects.get().title == "Weekly table"
+
+
+def test_series_edit_sends_anonymous_users_to_sign_in(client, edit_url):
+    response = client.get(edit_url)
+
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('account_login')}?next={edit_url}")
+
+
+def test_every_occurrence_links_to_the_series_edit(as_persona, series, edit_url):
+    client = as_persona("lead")
+
+    for occurrence in series.occurrences.all():
+        page = client.get(reverse("dashboard:event", args=[occurrence.pk]))
+        assert f'<a href="{edit_url}">Edit the whole series</a>' in page.text
+
+
+@pytest.mark.parametrize("who", ["lead", "coordinator"])
+def test_series_edit_moves_dates_not_edited_alone_and_keeps_the_others(as_persona, series, edit_url, who):
+    first, second, third = series.occurrences.order_by("occurrence_date")
+    event_update(event=second, venue="Town hall")
+    event_cancel(event=third, note="Holiday")
+
+    response = as_persona(who).post(
+        edit_url,
+        series_data(title="Evening table", start_time="19:00", end_time="21:30", venue="Hall", capacity="9"),
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("dashboard:event", args=[first.pk]), 302)]
+    assert messages_of(response) == ["Your changes to the series “Evening table” were saved."]
+    series.refresh_from_db()
+    assert (series.title, series.start_time, series.duration, series.capacity) == (
+        "Evening table",
+        dt.time(19, 0),
+        dt.timedelta(hours=2, minutes=30),
+        9,
+    )
+    assert local_rows(series) == [
+        ("Evening table", "Hall", "2031-03-04 19:00 CST", "21:30", EventStatus.PUBLISHED),
+        ("Weekly table", "Town hall", "2031-03-11 18:00 CDT", "20:00", EventStatus.PUBLISHED),
+        ("Weekly table", "Library", "2031-03-18 18:00 CDT", "20:00", EventStatus.CANCELLED),
+    ]
+    assert first.shifts.get().capacity == 4  # places apply to dates added from now on
+
+
+def test_series_edit_moves_dates_across_the_clock_change_at_the_same_local_time(as_persona, series, edit_url):
+    as_persona("lead").post(edit_url, series_data(start_time="17:15", end_time="19:00"))
+
+    assert [row[2:4] for row in local_rows(series)] == [
+        ("2031-03-04 17:15 CST", "19:00"),
+        ("2031-03-11 17:15 CDT", "19:00"),
+        ("2031-03-18 17:15 CDT", "19:00"),
+    ]
+
+
+def test_series_edit_refuses_a_start_time_the_clocks_skip_on_one_date(as_persona, chapter):
+    sundays = series_create(
+        chapter=chapter,
+        created_by=None,
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        start_date=dt.date(2031, 3, 2),
+        start_time=dt.time(1, 0),
+        duration=dt.timedelta(hours=2),
+        title="Sunday night",
+        strategy=Strategy.AWARENESS_EDUCATION,
+    )
+    url = reverse("dashboard:series_edit", args=[sundays.pk])
+
+    response = as_persona("lead").post(url, series_data(title="Sunday night", start_time="02:30", end_time="04:00"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "start_time": ["2031-03-09 02:30 does not exist in America/Chicago: the clocks skip it when they change."]
+    }
+    sundays.refresh_from_db()
+    assert sundays.start_time == dt.time(1, 0)
+
+
+def test_series_edit_shows_field_errors_beside_their_fields(as_persona, edit_url):
+    response = as_persona("lead").post(edit_url, series_data(title="", end_time="18:00", capacity="0"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "end_time": ["The end time must differ from the start time."],
+        "capacity": ["Ensure this value is greater than or equal to 1."],
+    }
