@@ -34,7 +34,7 @@ from icalendar import (
 from icalendar import Event as VEvent
 from icalendar.prop import vInline
 
-from .enums import AddressVisibility, EventFormat, EventStatus, Strategy
+from .enums import EventFormat, EventStatus, Strategy
 
 PRODID = "-//Outreach//Outreach feeds 1.0//EN"
 REFRESH = dt.timedelta(hours=1)
@@ -106,10 +106,10 @@ def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
     component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
     component.add("transp", "OPAQUE")
     component.add("class", "PUBLIC")
-    location = _location(event, entry.show_private_location)
+    location = event.place(private=entry.show_private_location)
     if location:
         component.add("location", location)
-    if event.latitude is not None and (entry.show_private_location or _address_public(event)):
+    if event.latitude is not None and (entry.show_private_location or event.address_is_public):
         component.add("geo", (float(event.latitude), float(event.longitude)))
     component.add("description", _description(entry, url))
     component.add("categories", [Strategy(event.strategy).label])
@@ -143,21 +143,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _address_public(event) -> bool:
-    return event.address_visibility == AddressVisibility.PUBLIC
-
-
-def _location(event, show_private: bool) -> str:
-    parts = [event.venue]
-    if show_private or _address_public(event):
-        parts.append(event.address)
-    if event.format == EventFormat.ONLINE:
-        parts = ["Online"]
-    elif event.format == EventFormat.HYBRID:
-        parts.append("and online")
-    return _one_line(", ".join(part for part in parts if part))
-
-
 def _description(entry: Entry, url: str) -> str:
     event = entry.event
     paragraphs = [entry.note, event.summary, event.description]
@@ -167,7 +152,7 @@ def _description(entry: Entry, url: str) -> str:
         paragraphs.append(f"Online: {event.online_url}")
     elif event.format in EventFormat.with_online_link():
         paragraphs.append("The online link is shown to confirmed volunteers.")
-    if event.address and not (entry.show_private_location or _address_public(event)):
+    if event.address and not (entry.show_private_location or event.address_is_public):
         paragraphs.append("The address is shown to confirmed volunteers.")
     paragraphs.append(f"{event.chapter.name}. {event.chapter.help_line}".strip())
     paragraphs.append(url)

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import Campaign, Chapter, Partner, coordinate_constraints, latitude_field, longitude_field
@@ -295,6 +296,23 @@ class Event(EventDetails):
     @property
     def is_cancelled(self):
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def address_is_public(self) -> bool:
+        return self.address_visibility == AddressVisibility.PUBLIC
+
+    def place(self, *, private: bool) -> str:
+        """
+        Where, on one line, for a reader who may (`private`) or may not see a confirmed-only
+        address: feeds' LOCATION and messages' "Where" both read it here.
+        """
+        if self.format == EventFormat.ONLINE:
+            return gettext("Online")
+        parts = [self.venue, self.address if private or self.address_is_public else ""]
+        place = " ".join(", ".join(part for part in parts if part).split())
+        if self.format == EventFormat.HYBRID:
+            return gettext("%(place)s, and online") % {"place": place} if place else gettext("Online")
+        return place
 
     def has_ended(self, now=None):
         return self.ends_at <= (now or timezone.now())

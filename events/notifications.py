@@ -13,6 +13,7 @@ Each message goes to one address: nobody sees another volunteer's email.
 import datetime as dt
 import functools
 import logging
+import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from outreach.enums import Role
 from outreach.models import Membership, User
 
-from .enums import AddressVisibility, EventFormat, EventStatus, SignupStatus
+from .enums import EventFormat, EventStatus, SignupStatus
 from .ical import CalendarInfo, Entry, render_calendar
 from .models import Event, MessageKind, MessageState, OutboxMessage, Shift, Signup
 
@@ -56,7 +57,7 @@ def local_time(value: dt.datetime, zone) -> dt.datetime:
 
 def format_when(starts_at: dt.datetime, ends_at: dt.datetime, zone_name: str) -> str:
     """e.g. "Saturday 14 March 2026, 10:00-12:00 CDT (America/Chicago)", in the event's zone."""
-    event_zone = Event(timezone=zone_name).zone
+    event_zone = zoneinfo.ZoneInfo(zone_name)
     start, end = local_time(starts_at, event_zone), local_time(ends_at, event_zone)
     day = f"{start:%A} {start.day} {start:%B %Y}"
     if start.date() == end.date():
@@ -64,19 +65,6 @@ def format_when(starts_at: dt.datetime, ends_at: dt.datetime, zone_name: str) ->
     else:
         span = f"{start:%H:%M} {start:%Z} \N{EN DASH} {end:%A} {end.day} {end:%B %Y}, {end:%H:%M} {end:%Z}"
     return f"{day}, {span} ({zone_name})"
-
-
-def where(event: Event, *, private: bool) -> str:
-    """The place as the recipient may see it: the address only if public or `private`."""
-    parts = [event.venue]
-    if private or event.address_visibility == AddressVisibility.PUBLIC:
-        parts.append(event.address)
-    place = ", ".join(part for part in parts if part)
-    if event.format == EventFormat.ONLINE:
-        return _("Online")
-    if event.format == EventFormat.HYBRID:
-        return _("%(place)s, and online") % {"place": place} if place else _("Online")
-    return place
 
 
 def site_url(path: str) -> str:
@@ -244,7 +232,7 @@ def _signup_context(signup: Signup) -> dict:
         "shift": shift,
         "event": event,
         "when": format_when(shift.starts_at, shift.ends_at, event.timezone),
-        "where": where(event, private=confirmed),
+        "where": event.place(private=confirmed),
         "online_url": event.online_url if confirmed and event.format in EventFormat.with_online_link() else "",
     }
 
@@ -341,10 +329,8 @@ def _changes(event: Event, before: dict, *, private: bool) -> list[dict]:
         )
     old = Event(**{name: before[name] for name in ("venue", "address", "format")})
     old.address_visibility, old.online_url = event.address_visibility, before["online_url"]
-    if where(old, private=private) != where(event, private=private):
-        rows.append(
-            {"label": _("Where"), "before": where(old, private=private), "after": where(event, private=private)}
-        )
+    if old.place(private=private) != event.place(private=private):
+        rows.append({"label": _("Where"), "before": old.place(private=private), "after": event.place(private=private)})
     if before["online_url"] != event.online_url and event.format in EventFormat.with_online_link():
         if private:
             rows.append({"label": _("Online link"), "before": before["online_url"], "after": event.online_url})
@@ -521,7 +507,7 @@ def due_digests(now: dt.datetime) -> list[Draft]:
     drafts = []
     for memberships in leads.values():
         lead, first = memberships[0].user, memberships[0].chapter
-        zone = Event(timezone=first.timezone).zone
+        zone = zoneinfo.ZoneInfo(first.timezone)
         local_now = local_time(now, zone)
         if local_now.hour < settings.LEAD_DIGEST_HOUR:
             continue

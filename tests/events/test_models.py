@@ -291,3 +291,20 @@ def test_shifts_with_counts_cost_one_query_at_any_size(chapter, django_assert_nu
         rows = [(s.confirmed_count, s.waitlist_count, s.places_left) for s in Shift.objects.with_counts()]
 
     assert rows == [(1, 1, 3)] * size
+
+
+@pytest.mark.parametrize(
+    ("fields", "private", "expected"),
+    [
+        ({"venue": "Library", "address": "1 Main St"}, False, "Library, 1 Main St"),
+        ({"venue": "Library", "address": "1 Main\nSt", "address_visibility": "confirmed"}, False, "Library"),
+        ({"venue": "Library", "address": "1 Main\nSt", "address_visibility": "confirmed"}, True, "Library, 1 Main St"),
+        ({"venue": "Library", "address": "1 Main St", "format": "online"}, True, "Online"),
+        ({"venue": "Library", "format": "hybrid"}, False, "Library, and online"),
+        ({"format": "hybrid"}, False, "Online"),
+    ],
+)
+def test_event_place_is_one_line_as_the_reader_may_see_it(fields, private, expected):
+    from events.models import Event
+
+    assert Event(**fields).place(private=private) == expected
