@@ -18,45 +18,32 @@ named database is never written.
 
 import argparse
 import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
-
-_OWN_DATABASE_DIR = None  # set when this run made its own SQLite file
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ["DEBUG"] = "0"
-    if "DATABASE_URL" not in os.environ:
-        _OWN_DATABASE_DIR = tempfile.mkdtemp(prefix="outreach-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{_OWN_DATABASE_DIR}/bench.sqlite3"
+    from bench.harness import setup_django
 
-    import django
+    setup_django()
 
-    django.setup()
+import datetime as dt
 
-import datetime as dt  # noqa: E402
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpResponse, JsonResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
-
-from events.enums import SignupStatus  # noqa: E402
-from events.models import Event, Shift  # noqa: E402
-from outreach.enums import Role  # noqa: E402
-from tests.factories import (  # noqa: E402
+from events.enums import SignupStatus
+from events.models import Event, Shift
+from outreach.enums import Role
+from tests.factories import (
     ChapterFactory,
     EventFactory,
     MembershipFactory,
@@ -247,25 +234,10 @@ def main(argv=None) -> int:
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
 
-    from django.core.management import call_command
+    from bench.harness import own_database
 
-    # WhiteNoise warns that collectstatic has not run; no static file is served here.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    test_database = None
-    if _OWN_DATABASE_DIR:
-        call_command("migrate", verbosity=0)
-    else:
-        # A database of its own: test_<name> may be in use by a test run, and autoclobber would drop it.
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_api"
-        test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with own_database("bench_api"):
         result = measure(build_data(), iterations=args.iterations, warmup=args.warmup)
-    finally:
-        if test_database:
-            connection.creation.destroy_test_db(test_database, verbosity=0)
-        if _OWN_DATABASE_DIR:
-            connection.close()
-            shutil.rmtree(_OWN_DATABASE_DIR, ignore_errors=True)
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
 

@@ -28,45 +28,32 @@ twin, so neither the named database nor the test database of a concurrent pytest
 import argparse
 import gc
 import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 import uuid
-import warnings
 from pathlib import Path
-
-_OWN_DATABASE_DIR = None  # set when this run made its own SQLite file
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ["DEBUG"] = "0"
-    if "DATABASE_URL" not in os.environ:
-        _OWN_DATABASE_DIR = tempfile.mkdtemp(prefix="outreach-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{_OWN_DATABASE_DIR}/bench.sqlite3"
+    from bench.harness import setup_django
 
-    import django
+    setup_django()
 
-    django.setup()
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
 
-import datetime as dt  # noqa: E402
-import zoneinfo  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_ical.views import ICalFeed  # noqa: E402
-from icalendar import (  # noqa: E402
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.utils import timezone
+from django_ical.views import ICalFeed
+from icalendar import (
     Calendar,
     Timezone,
     TimezoneDaylight,
@@ -76,12 +63,12 @@ from icalendar import (  # noqa: E402
     vRecur,
     vText,
 )
-from icalendar import Event as VEvent  # noqa: E402
+from icalendar import Event as VEvent
 
-from events import selectors  # noqa: E402
-from events.enums import AddressVisibility, EventFormat, EventStatus, Strategy, Visibility  # noqa: E402
-from events.models import Event  # noqa: E402
-from outreach.models import Chapter  # noqa: E402
+from events import selectors
+from events.enums import AddressVisibility, EventFormat, EventStatus, Strategy, Visibility
+from events.models import Event
+from outreach.models import Chapter
 
 SIZES = (1000, 10000)
 ZONE = "America/Chicago"
@@ -588,25 +575,10 @@ def main(argv=None) -> int:
     if any(size < 1 for size in args.sizes) or len(set(args.sizes)) != len(args.sizes):
         parser.error("--sizes must be distinct positive numbers")
 
-    from django.core.management import call_command
+    from bench.harness import own_database
 
-    # WhiteNoise warns that collectstatic has not run; no static file is served here.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    test_database = None
-    if _OWN_DATABASE_DIR:
-        call_command("migrate", verbosity=0)
-    else:
-        # Its own twin, so that autoclobber never drops the test database of a pytest run.
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_feeds"
-        test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with own_database("bench_feeds"):
         result = run(args.sizes, iterations=args.iterations)
-    finally:
-        if test_database:
-            connection.creation.destroy_test_db(test_database, verbosity=0)
-        if _OWN_DATABASE_DIR:
-            connection.close()
-            shutil.rmtree(_OWN_DATABASE_DIR, ignore_errors=True)
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
 
