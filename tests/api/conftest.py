@@ -1,14 +1,5 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_buckets():
-    """Throttle buckets live in the cache; each test starts with full ones."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

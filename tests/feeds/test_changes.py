@@ -16,13 +16,6 @@ from tests.factories import EventFactory, ShiftFactory, SignupFactory
 from .http_fixtures import FEEDS, backdate, backdate_everything, build_world, soon, vevents
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world(chapter, member):
     world = build_world(chapter, member)

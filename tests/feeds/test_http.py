@@ -13,14 +13,6 @@ from tests.factories import CampaignFactory, ChapterFactory, EventFactory, Shift
 from .http_fixtures import CALENDAR, FEEDS, PUBLIC_FEEDS, backdate, build_world, cache_control, soon, vevents
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Feed bodies are cached in the in-process cache; no test sees another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world(chapter, member):
     return build_world(chapter, member)

@@ -8,7 +8,6 @@ import secrets
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -23,13 +22,6 @@ from tests.factories import EventFactory, MembershipFactory, ShiftFactory, Signu
 from .http_fixtures import CALENDAR, soon, unfolded, vevents
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _feed(token: str) -> str:

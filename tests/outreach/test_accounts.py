@@ -5,7 +5,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from outreach.models import User
@@ -15,14 +14,6 @@ NEW_PASSWORD = "a brand new passphrase 42"
 pytestmark = pytest.mark.django_db
 
 SKIP_LINK = '<a class="skip-link" href="#main">Skip to main content</a>'
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth keeps its rate limits in the cache, which outlives a test in the locmem backend.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
