@@ -1,11 +1,8 @@
 """Turn domain and database failures into the API's error shapes; never a traceback."""
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -13,11 +10,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.services import SignupConflict
-from outreach.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
 
 from .parsers import PayloadTooLarge
-
-logger = logging.getLogger(__name__)
 
 
 class Conflict(APIException):
@@ -29,8 +23,8 @@ class Conflict(APIException):
 def exception_handler(exc, context):
     """
     DRF's handler, plus: a domain ValidationError answers 400 as {"field": ["message"]}, a
-    SignupConflict 409 in the same shape, and a database that cannot be reached 503 with
-    Retry-After.
+    SignupConflict 409 in the same shape. A database that cannot be reached is left to
+    config.middleware.DatabaseUnavailableMiddleware, which answers 503 for the API and the site alike.
     """
     if isinstance(exc, RequestDataTooBig):
         # Django refuses the body before any parser runs; answer as the parser would have.
@@ -39,11 +33,4 @@ def exception_handler(exc, context):
         return Response(as_serializer_error(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response(as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, OperationalError | InterfaceError):
-        logger.error("Database unavailable: %s", exc.__class__.__name__)
-        return Response(
-            {"detail": UNAVAILABLE},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        )
     return drf_exception_handler(exc, context)

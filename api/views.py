@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, services
+from events.filters import EventFilter
 from events.models import Event, Shift, Signup
 from events.permissions import can_manage_event, can_view_event
 from outreach import services as org_services
@@ -29,7 +30,6 @@ from outreach.models import Campaign, Chapter, Membership, User
 from outreach.permissions import can_manage_chapter_events, can_manage_memberships, managed_chapter_ids
 
 from . import serializers
-from .filters import EventFilter
 from .permissions import CampaignPermission, ChapterPermission, EventPermission, SignupPermission
 
 ERRORS = {

@@ -130,7 +130,7 @@ def values_view(request):
 urlpatterns = [
     path("bench/bare/", bare_view),
     path("bench/values/", values_view),
-    path("", include("outreach.urls")),
+    path("", include("config.urls")),
 ]
 
 

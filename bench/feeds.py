@@ -424,7 +424,7 @@ class DjangoICalChapterFeed(ICalFeed):
 
 urlpatterns = [
     path("bench/django-ical/<slug:slug>.ics", DjangoICalChapterFeed()),
-    path("", include("outreach.urls")),
+    path("", include("config.urls")),
 ]
 
 

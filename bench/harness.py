@@ -18,7 +18,7 @@ _own_directory = None  # set when this run made its own SQLite file
 def setup_django() -> None:
     """Configure and start Django for a benchmark run; call before importing any model."""
     global _own_directory
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outreach.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["DEBUG"] = "0"
     if "DATABASE_URL" not in os.environ:

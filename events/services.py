@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from outreach.models import Chapter, User
 
-from . import notifications
+from . import messages
 from .enums import EventStatus, SignupStatus, Visibility
 from .models import Event, EventReport, EventSeries, Shift, Signup
 from .validators import (
@@ -200,7 +200,7 @@ def event_update(*, event: Event, **changes) -> Event:
     2. `sequence` grows when a field a calendar shows changed;
     3. an occurrence of a series becomes `detached`, so later series edits leave it alone;
     4. when its time, place or online link changed, everyone holding a place or a waitlist spot is
-       sent what changed (events.notifications, recorded in this transaction, delivered after commit).
+       sent what changed (events.messages, recorded in this transaction, delivered after commit).
     """
     unknown = set(changes) - {*EVENT_EDITABLE_FIELDS, "partners"}
     if unknown:
@@ -211,9 +211,9 @@ def event_update(*, event: Event, **changes) -> Event:
             raise ValidationError({"status": _("A cancelled event cannot be edited.")})
         if locked.series_id is not None and _differs(locked, changes):
             locked.detached = True
-        before = notifications.snapshot(locked)
+        before = messages.snapshot(locked)
         _event_apply(locked, changes)
-        notifications.record_event_changed(locked, before)
+        messages.record_event_changed(locked, before)
     return locked
 
 
@@ -247,7 +247,7 @@ def event_cancel(*, event: Event, note: str = "") -> Event:
         if locked.series_id is not None:
             locked.detached = True
         _event_apply(locked, {"status": EventStatus.CANCELLED})
-        notifications.record_event_cancelled(locked)
+        messages.record_event_cancelled(locked)
     return locked
 
 
@@ -300,7 +300,7 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
         if day not in windows:
             if event.shifts.filter(signups__status__in=SignupStatus.active()).exists():
                 _event_apply(event, {"status": EventStatus.CANCELLED})
-                notifications.record_event_cancelled(event)
+                messages.record_event_cancelled(event)
             else:
                 event.delete()
             continue
@@ -308,9 +308,9 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
         changes = {**details, "starts_at": starts_at, "ends_at": ends_at}
         if series.status == EventStatus.PUBLISHED:
             changes["status"] = EventStatus.PUBLISHED
-        before = notifications.snapshot(event)
+        before = messages.snapshot(event)
         _event_apply(event, changes)
-        notifications.record_event_changed(event, before)
+        messages.record_event_changed(event, before)
         event.partners.set(series.partners.all())
     for day, (starts_at, ends_at) in windows.items():
         if day in existing:
@@ -437,7 +437,7 @@ def shift_update(*, shift: Shift, **changes) -> Shift:
             setattr(locked, name, value)
         validate_capacity(locked.capacity, confirmed=locked.signups.confirmed().count())
         _save(locked)
-        notifications.record_shift_changed(locked, before)
+        messages.record_shift_changed(locked, before)
         _promote_waitlist(locked)
     return locked
 
@@ -474,7 +474,7 @@ def shift_cancel(*, shift: Shift, note: str = "", now: dt.datetime | None = None
         for signup in signups:
             signup.shift = locked
         # Recorded while the signups still say what each volunteer held (a place or a waitlist spot).
-        notifications.record_shift_cancelled(locked, signups)
+        messages.record_shift_cancelled(locked, signups)
         for signup in signups:
             signup.status, signup.cancelled_at, signup.updated_at = SignupStatus.CANCELLED, now, now
         Signup.objects.bulk_update(signups, ["status", "cancelled_at", "updated_at"])
@@ -556,7 +556,7 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
             confirmed = locked.signups.confirmed().count()
             status = SignupStatus.CONFIRMED if confirmed < locked.capacity else SignupStatus.WAITLISTED
             signup = _with_position(_save(Signup(user=user, shift=locked, status=status)))
-            notifications.record_signup_created(signup, waitlist_position=signup.waitlist_position)
+            messages.record_signup_created(signup, waitlist_position=signup.waitlist_position)
     except IntegrityError as exc:
         # The locks make this unreachable in practice; the constraint has the last word if not.
         if "events_signup_one_active_per_user_shift" not in str(exc) and "events_signup.user_id" not in str(exc):
@@ -580,7 +580,7 @@ def _promote_waitlist(shift: Shift) -> list[Signup]:
     for signup in promoted:
         signup.status, signup.updated_at = SignupStatus.CONFIRMED, now
     Signup.objects.bulk_update(promoted, ["status", "updated_at"])
-    notifications.record_promoted(promoted)
+    messages.record_promoted(promoted)
     return promoted
 
 
@@ -606,7 +606,7 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
         locked.cancelled_at = now
         _save(locked)
         locked.shift = locked_shift
-        notifications.record_signup_cancelled(locked)
+        messages.record_signup_cancelled(locked)
         if was_confirmed:
             locked.promoted = _promote_waitlist(locked_shift)
         else:

@@ -12,7 +12,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from events.enums import Strategy
-from events.models import EventSeries, MessageKind, OutboxMessage
+from events.models import EventSeries
+from notifications.enums import MessageKind
+from notifications.models import OutboxMessage
 from outreach.models import User
 from tests.factories import (
     CampaignFactory,
@@ -61,7 +63,7 @@ ROW_MAKERS = {
     "events.Signup": lambda n: SignupFactory(user__email=f"{needle(n)}@example.org"),
     "account.EmailAddress": make_email_address,
     "authtoken.TokenProxy": lambda n: Token.objects.create(user=UserFactory(email=f"{needle(n)}@example.org")),
-    "events.OutboxMessage": lambda n: OutboxMessage.objects.create(
+    "notifications.OutboxMessage": lambda n: OutboxMessage.objects.create(
         email=f"{needle(n)}@example.org",
         kind=MessageKind.SIGNUP_CONFIRMED,
         subject="You're signed up",

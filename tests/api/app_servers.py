@@ -47,7 +47,7 @@ def app_server(tmp_path: Path, **environ):
         "DATABASE_URL": database_url(),
         **environ,
     }
-    command = [sys.executable, "-m", "gunicorn", "outreach.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "1", "--timeout", "30", "--graceful-timeout", "2"]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - a fixed command line

@@ -13,7 +13,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from outreach.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
+from config.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE
 from tests.api.app_servers import app_server, database_url, free_port, get
 from tests.factories import EventFactory, UserFactory
 

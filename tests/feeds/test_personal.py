@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from config.log_filters import RedactFeedTokens
 from events.enums import SignupStatus, Visibility
 from events.services import signup_create
 from outreach.enums import Role
-from outreach.log_filters import RedactFeedTokens
 from outreach.models import User
 from outreach.services import feed_token_rotate
 from tests.factories import EventFactory, MembershipFactory, ShiftFactory, SignupFactory, UserFactory
@@ -365,7 +365,7 @@ def test_server_error_on_a_personal_feed_logs_the_path_redacted(member, signed_u
     token = feed_token_rotate(user=member)
     client = Client(raise_request_exception=False)
 
-    with mock.patch("events.feeds.render_calendar", side_effect=RuntimeError("boom")):
+    with mock.patch("feeds.views.render_calendar", side_effect=RuntimeError("boom")):
         response = client.get(_feed(token))
 
     assert response.status_code == 500
@@ -400,6 +400,6 @@ def test_project_request_log_handlers_redact_tokens(settings, name):
 
     assert configured
     assert all("redact_feed_tokens" in config["handlers"][handler].get("filters", []) for handler in configured)
-    assert config["filters"]["redact_feed_tokens"]["()"] == "outreach.log_filters.RedactFeedTokens"
+    assert config["filters"]["redact_feed_tokens"]["()"] == "config.log_filters.RedactFeedTokens"
     assert live
     assert all(any(isinstance(f, RedactFeedTokens) for f in handler.filters) for handler in live)

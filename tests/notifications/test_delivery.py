@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.enums import SignupStatus
-from events.models import MessageKind, MessageState, OutboxMessage, Signup
+from events.messages import send_due
+from events.models import Signup
 from events.services import signup_cancel, signup_create
-from events.tasks import deliver, deliver_message, retry_delay, send_due
+from notifications.enums import MessageKind, MessageState
+from notifications.models import OutboxMessage
+from notifications.tasks import deliver, deliver_message, retry_delay
 
 DOWN = "tests.notifications.mail_backends.DownBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -122,9 +125,9 @@ def test_outbox_is_visible_read_only_in_the_admin(place, volunteers, committed, 
     message = OutboxMessage.objects.get()
     client.force_login(django_user_model.objects.create_superuser(email="root@example.org", password="x"))
 
-    listing = client.get("/admin/events/outboxmessage/")
-    detail = client.get(f"/admin/events/outboxmessage/{message.pk}/change/")
-    post = client.post(f"/admin/events/outboxmessage/{message.pk}/change/", {"state": "queued"})
+    listing = client.get("/admin/notifications/outboxmessage/")
+    detail = client.get(f"/admin/notifications/outboxmessage/{message.pk}/change/")
+    post = client.post(f"/admin/notifications/outboxmessage/{message.pk}/change/", {"state": "queued"})
 
     assert listing.status_code == 200
     assert "v1@example.org" in listing.text

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.enums import SignupStatus
+from events.messages import signup_link_token
 from events.models import Signup
-from events.notifications import signup_link_token
 from events.services import signup_create
 
 
@@ -103,7 +103,7 @@ def test_cancel_link_used_twice_says_already_cancelled(client, signups):
 
 
 def test_reminder_links_in_the_email_work(client, place, signups):
-    from events.tasks import send_due
+    from events.messages import send_due
 
     from .conftest import STARTS
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from events.models import MessageKind, MessageState, OutboxMessage
 from events.services import event_cancel, event_update, shift_update, signup_cancel, signup_create
+from notifications.enums import MessageKind, MessageState
+from notifications.models import OutboxMessage
 
 from ..factories import UserFactory
 from .conftest import HELP, STARTS

@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from events.models import MessageKind, OutboxMessage, Signup
+from events.messages import send_due
+from events.models import Signup
 from events.services import signup_cancel, signup_create
-from events.tasks import send_due
+from notifications.enums import MessageKind
+from notifications.models import OutboxMessage
 from outreach.enums import Role
 
 from ..factories import ChapterFactory, EventFactory, MembershipFactory, ShiftFactory, UserFactory

@@ -3,8 +3,10 @@
 from django.core import mail
 
 from events.enums import SignupStatus
-from events.models import MessageKind, OutboxMessage, Signup
+from events.models import Signup
 from events.services import shift_cancel, signup_create
+from notifications.enums import MessageKind
+from notifications.models import OutboxMessage
 
 from .test_messages import WHEN, assert_one_recipient_each, footer
 

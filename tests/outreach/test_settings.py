@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from outreach.settings import env_bool, env_int, env_list, env_str, env_url
+from config.settings import env_bool, env_int, env_list, env_str, env_url
 
 NAME = "OUTREACH_TEST_SETTING"
 
@@ -164,7 +164,7 @@ def test_env_url_uses_the_default_when_unset_and_allows_empty(monkeypatch):
 
 def _start(**environ):
     """Start a fresh interpreter that loads the settings with only `environ` (and PATH) set."""
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "outreach.settings", **environ}
+    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings", **environ}
     script = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", script],

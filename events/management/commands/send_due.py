@@ -3,7 +3,7 @@ Record the reminders and leads' digests that are due and deliver queued messages
 
 Run it every minute from cron on one or several machines: each occasion (a reminder for a signup at
 one offset, a lead's digest for one day) is recorded once, whichever run gets there first, and each
-message is sent once however many runs or workers try (events.tasks). With TASKS_BACKEND=immediate
+message is sent once however many runs or workers try (notifications.tasks). With TASKS_BACKEND=immediate
 this run sends the messages itself; with TASKS_BACKEND=database it queues them for `db_worker`.
 """
 
@@ -12,9 +12,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from events.models import OutboxMessage
-from events.notifications import due_digests, due_reminders
-from events.tasks import send_due
+from events.messages import due_digests, due_reminders, send_due
+from notifications.models import OutboxMessage
 
 WEEK = dt.timedelta(days=7)
 

@@ -1,0 +1,15 @@
+"""The root URL configuration: each interface app brings its own routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("web.urls")),
+    path("", include("feeds.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "web.views.errors.page_not_found"

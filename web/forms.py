@@ -1,0 +1,50 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup form that also asks for the public display name."""
+
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text=User._meta.get_field("display_name").help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def signup(self, request, user):
+        # Called by allauth right after it saved the user, before the verification email goes out.
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
+
+
+class ProfileForm(forms.ModelForm):
+    """What a volunteer tells us about themselves: a public name, and contact details kept private."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "legal_name", "phone"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "notify_reminder_day_before",
+            "notify_reminder_same_day",
+            "notify_event_changes",
+            "notify_lead_digest",
+        ]
