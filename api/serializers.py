@@ -7,23 +7,19 @@ import copy
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.enums import Audience, SignupStatus
-from events.models import Event, Shift, Signup
-from events.permissions import can_see_private_location
-from events.services import EVENT_EDITABLE_FIELDS
+from events.models import EVENT_DETAIL_FIELDS, Event, Shift, Signup
+from events.permissions import whereabouts_for
 from events.validators import MAX_CAPACITY, MAX_REPORT_COUNT, make_aware_local
 from outreach.enums import Role
+from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter, Membership, Partner, User
-
-
-def absolute(request, path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if request is None else request.build_absolute_uri(path)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -85,10 +81,10 @@ class ChapterSerializer(CleanedModelSerializer):
         extra_kwargs = {"latitude": {"coerce_to_string": False}, "longitude": {"coerce_to_string": False}}
 
     def get_url(self, chapter) -> str:
-        return absolute(self.context.get("request"), chapter.get_absolute_url())
+        return absolute_url(chapter.get_absolute_url())
 
     def get_feed_url(self, chapter) -> str:
-        return absolute(self.context.get("request"), f"/feeds/chapters/{chapter.slug}.ics")
+        return absolute_url(reverse("feed_chapter", kwargs={"slug": chapter.slug}))
 
 
 class ChapterUpdateSerializer(ChapterSerializer):
@@ -124,7 +120,7 @@ class CampaignSerializer(CleanedModelSerializer):
         fields = ["slug", "name", "description", "starts_on", "ends_on", "feed_url"]
 
     def get_feed_url(self, campaign) -> str:
-        return absolute(self.context.get("request"), f"/feeds/campaigns/{campaign.slug}.ics")
+        return absolute_url(reverse("feed_campaign", kwargs={"slug": campaign.slug}))
 
 
 class ShiftSerializer(serializers.ModelSerializer):
@@ -225,22 +221,22 @@ class EventSerializer(serializers.ModelSerializer):
         extra_kwargs = {"latitude": {"coerce_to_string": False}, "longitude": {"coerce_to_string": False}}
 
     def get_url(self, event) -> str:
-        return absolute(self.context.get("request"), event.get_absolute_url())
+        return absolute_url(event.get_absolute_url())
 
     def get_ics_url(self, event) -> str:
-        return absolute(self.context.get("request"), f"/feeds/events/{event.pk}.ics")
+        return absolute_url(reverse("feed_event", kwargs={"pk": event.pk}))
 
     def to_representation(self, event):
         data = super().to_representation(event)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is None or not can_see_private_location(
-            user, event, confirmed_event_ids=self.context.get("confirmed_event_ids")
-        ):
-            data["online_url"] = ""
-            if event.address_visibility != "public":
-                data["address"] = ""
-                data["latitude"] = data["longitude"] = None
+        if user is None:
+            where = event.whereabouts(private=False)
+        else:
+            where = whereabouts_for(user, event, confirmed_event_ids=self.context.get("confirmed_event_ids"))
+        if where.latitude is None:
+            data["latitude"] = data["longitude"] = None
+        data["address"], data["online_url"] = where.address, where.online_url
         return data
 
 
@@ -275,8 +271,18 @@ class EventWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        # The services' list of what an event's author sets, plus what only creation takes.
-        fields = ["chapter", "partners", *EVENT_EDITABLE_FIELDS, "capacity", "recurrence"]
+        # The one list of what an event's author describes (events.models), its times, and what
+        # only creation takes.
+        fields = [
+            "chapter",
+            "partners",
+            *EVENT_DETAIL_FIELDS,
+            "starts_at",
+            "ends_at",
+            "all_day",
+            "capacity",
+            "recurrence",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -1,4 +1,4 @@
-"""Routes of /api/v1/: these paths are a public contract (DESIGN.md) and do not change."""
+"""Routes of /api/v1/: these paths are a public contract (docs/product.md, "Public URLs") and do not change."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView

@@ -6,8 +6,6 @@ exist. Writes are scoped to what the caller manages, so changing another chapter
 404 too; a 403 is only for a visible object the caller may not change in that way.
 """
 
-import zoneinfo
-
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.http import Http404
@@ -26,6 +24,7 @@ from events.filters import EventFilter
 from events.models import Event, Shift, Signup
 from events.permissions import can_manage_event, can_view_event
 from outreach import services as org_services
+from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter, Membership, User
 from outreach.permissions import can_manage_chapter_events, can_manage_memberships, managed_chapter_ids
 
@@ -250,28 +249,9 @@ class EventViewSet(viewsets.ModelViewSet):
         chapter = data.pop("chapter")
         if not can_manage_chapter_events(request.user, chapter):
             self.permission_denied(request, message="Only the chapter's coordinators and leads create its events.")
-        recurrence = data.pop("recurrence", None)
-        if recurrence:
-            event = self._create_series(chapter, recurrence, data)
-        else:
-            event = services.event_create(chapter=chapter, created_by=request.user, **data)
+        # A `recurrence` makes a series: the service decides, for the dashboard alike.
+        event = services.event_create(chapter=chapter, created_by=request.user, **data)
         return self._read(event, status.HTTP_201_CREATED)
-
-    def _create_series(self, chapter, recurrence, data):
-        starts_at, ends_at = data.pop("starts_at"), data.pop("ends_at")
-        data.pop("all_day", None)
-        zone = data.setdefault("timezone", chapter.timezone)
-        local = starts_at.astimezone(zoneinfo.ZoneInfo(zone))
-        series = services.series_create(
-            chapter=chapter,
-            created_by=self.request.user,
-            recurrence=recurrence,
-            start_date=local.date(),
-            start_time=local.time().replace(tzinfo=None),
-            duration=ends_at - starts_at,
-            **data,
-        )
-        return series.occurrences.order_by("starts_at").first()
 
     def update(self, request, *args, **kwargs):
         event = self.get_object()
@@ -479,7 +459,7 @@ class FeedTokenView(APIView):
     @extend_schema(request=None, responses={200: serializers.FeedTokenSerializer, **errors(401)})
     def post(self, request):
         token = org_services.feed_token_rotate(user=request.user)
-        feed_url = serializers.absolute(request, reverse("feed_personal", kwargs={"token": token}))
+        feed_url = absolute_url(reverse("feed_personal", kwargs={"token": token}))
         return Response({"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]})
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import Audience, Frequency
-from events.models import Event, EventSeries, Shift
+from events.models import EVENT_DETAIL_FIELDS, Event, EventSeries, Shift
 from events.validators import (
     MAX_CAPACITY,
     make_aware_local,
@@ -151,24 +151,7 @@ class EventForm(LocalWindowMixin, forms.Form):
         ),
         (_("Who"), ("visibility", "campaign", "partners", "capacity")),
     )
-    DETAIL_FIELDS = (
-        "title",
-        "summary",
-        "description",
-        "strategy",
-        "audiences",
-        "language",
-        "timezone",
-        "format",
-        "venue",
-        "address",
-        "latitude",
-        "longitude",
-        "address_visibility",
-        "online_url",
-        "visibility",
-        "campaign",
-    )
+    DETAIL_FIELDS = EVENT_DETAIL_FIELDS
 
     def __init__(self, *args, chapter, event: Event | None = None, **kwargs):
         self.chapter, self.event = chapter, event
@@ -228,7 +211,6 @@ class EventForm(LocalWindowMixin, forms.Form):
         except ValidationError as error:
             add_service_errors(self, error)
             return
-        data["duration"] = data["ends_at"] - data["starts_at"]
 
     def details(self) -> dict:
         """The cleaned values that services take as the event's details."""
@@ -237,24 +219,13 @@ class EventForm(LocalWindowMixin, forms.Form):
 
 class SeriesForm(forms.Form):
     """
-    A series as a whole: its details, local time of day and the places new dates get. The repeat
-    rule, first date and time zone stay as created.
+    A series as a whole: every detail an event has (EVENT_DETAIL_FIELDS, the same fields as
+    EventForm), its partners, its local time of day and the places new dates get. The repeat rule
+    and the first date stay as created.
     """
 
-    title = _event_field("title")
-    summary = _event_field("summary")
-    description = _event_field("description")
-    strategy = _event_field("strategy")
-    audiences = EventForm.base_fields["audiences"]
-    language = _event_field("language")
     start_time = _time_field(_("Start time"), "")
     end_time = _time_field(_("End time"), _("Earlier than the start time: the next day."))
-    format = _event_field("format")
-    venue = _event_field("venue")
-    address = _event_field("address")
-    address_visibility = _event_field("address_visibility")
-    online_url = EventForm.base_fields["online_url"]
-    visibility = _event_field("visibility")
     capacity = forms.IntegerField(
         label=_("Places on new dates"),
         min_value=1,
@@ -262,25 +233,12 @@ class SeriesForm(forms.Form):
         help_text=_("Places on the shift of each date added from now on; existing shifts keep theirs."),
     )
 
-    DETAIL_FIELDS = (
-        "title",
-        "summary",
-        "description",
-        "strategy",
-        "audiences",
-        "language",
-        "format",
-        "venue",
-        "address",
-        "address_visibility",
-        "online_url",
-        "visibility",
-    )
+    DETAIL_FIELDS = EVENT_DETAIL_FIELDS
     FIELDSETS = (
         (_("What"), ("title", "summary", "description", "strategy", "audiences", "language")),
-        (_("When"), ("start_time", "end_time")),
-        (_("Where"), ("format", "venue", "address", "address_visibility", "online_url")),
-        (_("Who"), ("visibility", "capacity")),
+        (_("When"), ("timezone", "start_time", "end_time")),
+        (_("Where"), ("format", "venue", "address", "latitude", "longitude", "address_visibility", "online_url")),
+        (_("Who"), ("visibility", "campaign", "partners", "capacity")),
     )
 
     def __init__(self, *args, series: EventSeries, **kwargs):
@@ -288,10 +246,11 @@ class SeriesForm(forms.Form):
         end = dt.datetime.combine(series.start_date, series.start_time) + series.duration
         initial = {name: getattr(series, name) for name in self.DETAIL_FIELDS}
         initial |= {"start_time": series.start_time, "end_time": end.time(), "capacity": series.capacity}
+        initial["partners"] = list(series.partners.all())
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        local = _("Local time in %(zone)s, the series' time zone.") % {"zone": series.timezone}
-        self.fields["start_time"].help_text = local
+        self.fields["partners"].queryset = Partner.objects.filter(chapter=series.chapter).order_by("name")
+        self.fields["start_time"].help_text = _("Local time in the time zone above.")
 
     def fieldsets(self):
         for legend, names in self.FIELDSETS:
@@ -299,8 +258,8 @@ class SeriesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start_time, end_time = data.get("start_time"), data.get("end_time")
-        if start_time is None or end_time is None:
+        start_time, end_time, zone = data.get("start_time"), data.get("end_time"), data.get("timezone")
+        if start_time is None or end_time is None or not zone:
             return data
         if end_time == start_time:
             self.add_error("end_time", _("The end time must differ from the start time."))
@@ -312,7 +271,7 @@ class SeriesForm(forms.Form):
             rule = parse_rrule(self.series.recurrence, dtstart=first)
             # Every date must have its local start time: refuse beside the field, not half-way through.
             for occurrence in rule[: settings.SERIES_MAX_OCCURRENCES]:
-                make_aware_local(occurrence, self.series.timezone, field="start_time")
+                make_aware_local(occurrence, zone, field="start_time")
         except ValidationError as error:
             add_service_errors(self, error)
         return data
@@ -322,10 +281,18 @@ class SeriesForm(forms.Form):
         data = self.cleaned_data
         return {
             **{name: data[name] for name in self.DETAIL_FIELDS},
+            "partners": list(data["partners"]),
             "start_time": data["start_time"],
             "duration": data["duration"],
             "capacity": data["capacity"],
         }
+
+
+# The series editor shows an event's detail fields exactly as the event form does.
+SeriesForm.base_fields = {
+    **{name: EventForm.base_fields[name] for name in (*EVENT_DETAIL_FIELDS, "partners")},
+    **SeriesForm.base_fields,
+}
 
 
 class ShiftForm(LocalWindowMixin, forms.Form):

@@ -39,7 +39,6 @@ from events.services import (
     event_delete,
     event_publish,
     event_update,
-    series_create,
     series_publish,
     series_update,
     shift_cancel,
@@ -139,33 +138,22 @@ def event_new(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if form.is_series:
-                series = series_create(
-                    chapter=chapter,
-                    created_by=request.user,
-                    recurrence=data["recurrence"],
-                    start_date=data["start_date"],
-                    start_time=data["start_time"],
-                    duration=data["duration"],
-                    capacity=data["capacity"],
-                    partners=data["partners"],
-                    **form.details(),
-                )
-            else:
-                event = event_create(
-                    chapter=chapter,
-                    created_by=request.user,
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    capacity=data["capacity"],
-                    partners=data["partners"],
-                    **form.details(),
-                )
+            # With a repeat rule the service makes a series and returns its first date.
+            event = event_create(
+                chapter=chapter,
+                created_by=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                recurrence=data.get("recurrence", ""),
+                capacity=data["capacity"],
+                partners=data["partners"],
+                **form.details(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if form.is_series:
-                count = series.occurrences.count()
+            if event.series is not None:
+                count = event.series.occurrences.count()
                 messages.success(
                     request,
                     ngettext(
@@ -173,11 +161,10 @@ def event_new(request, slug):
                         "The series “%(title)s” was saved as a draft with %(count)d dates.",
                         count,
                     )
-                    % {"title": series.title, "count": count},
+                    % {"title": event.series.title, "count": count},
                 )
-                first = series.occurrences.order_by("starts_at").first()
-                return redirect(_event_page(first) if first else reverse("dashboard:home"))
-            messages.success(request, _("“%(title)s” was saved as a draft.") % {"title": event.title})
+            else:
+                messages.success(request, _("“%(title)s” was saved as a draft.") % {"title": event.title})
             return redirect(_event_page(event))
     return render(request, "dashboard/event_form.html", {"form": form, "chapter": chapter, "event": None})
 

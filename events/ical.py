@@ -1,7 +1,8 @@
 """
-iCalendar for Outreach's feeds: event rows in, RFC 5545 bytes out. Pure: no queries, no clock.
+iCalendar for Outreach's feeds: event rows in, RFC 5545 bytes out. Pure: no queries, no clock; links are
+made by outreach.links.absolute_url.
 
-Decisions (shared/FEEDS.md):
+Decisions (docs/feeds.md):
 - one VEVENT per event, recurring series included, each with the event's stored UUID as UID;
 - SEQUENCE from the event's revision, LAST-MODIFIED from its `updated_at`, and one DTSTAMP per
   export given by the caller from stored data, so rendering the same rows twice gives the same bytes;
@@ -34,6 +35,8 @@ from icalendar import (
 from icalendar import Event as VEvent
 from icalendar.prop import vInline
 
+from outreach.links import absolute_url
+
 from .enums import EventFormat, EventStatus, Strategy
 
 PRODID = "-//Outreach//Outreach feeds 1.0//EN"
@@ -62,7 +65,7 @@ class Entry:
     tentative: bool = False
 
 
-def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, site_url: str, stamp: dt.datetime | None) -> bytes:
+def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, stamp: dt.datetime | None) -> bytes:
     """A VCALENDAR of `entries`. `stamp` (UTC, from stored data) is every VEVENT's DTSTAMP."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -81,13 +84,14 @@ def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, site_url: s
     for component in vtimezones([entry.event for entry in entries]):
         calendar.add_component(component)
     for entry in entries:
-        calendar.add_component(vevent(entry, site_url=site_url, stamp=stamp))
+        calendar.add_component(vevent(entry, stamp=stamp))
     return calendar.to_ical()
 
 
-def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
+def vevent(entry: Entry, *, stamp: dt.datetime | None) -> VEvent:
     event = entry.event
-    url = f"{site_url}{event.get_absolute_url()}"
+    url = absolute_url(event.get_absolute_url())
+    where = event.whereabouts(private=entry.show_private_location)
     cancelled = event.status == EventStatus.CANCELLED
     component = VEvent()
     component.add("uid", str(event.uid))
@@ -106,12 +110,11 @@ def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
     component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
     component.add("transp", "OPAQUE")
     component.add("class", "PUBLIC")
-    location = event.place(private=entry.show_private_location)
-    if location:
-        component.add("location", location)
-    if event.latitude is not None and (entry.show_private_location or event.address_is_public):
-        component.add("geo", (float(event.latitude), float(event.longitude)))
-    component.add("description", _description(entry, url))
+    if where.line:
+        component.add("location", where.line)
+    if where.latitude is not None:
+        component.add("geo", (float(where.latitude), float(where.longitude)))
+    component.add("description", _description(entry, where, url))
     component.add("categories", [Strategy(event.strategy).label])
     component.add("url", url)
     chapter = event.chapter
@@ -124,7 +127,7 @@ def vevent(entry: Entry, *, site_url: str, stamp: dt.datetime | None) -> VEvent:
 
 def _local_time(value: dt.datetime, zone: str) -> vInline | vDDDTypes:
     """
-    `value` as DATE-TIME;TZID=<zone>, for UTC too: FEEDS.md wants every timed event tied to its
+    `value` as DATE-TIME;TZID=<zone>, for UTC too: docs/feeds.md wants every timed event tied to its
     VTIMEZONE. Set with [] rather than add(), which would parse it back into a datetime.
     """
     local = value.astimezone(zoneinfo.ZoneInfo(zone))
@@ -143,16 +146,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _description(entry: Entry, url: str) -> str:
+def _description(entry: Entry, where, url: str) -> str:
     event = entry.event
     paragraphs = [entry.note, event.summary, event.description]
     if event.status == EventStatus.CANCELLED and event.cancellation_note:
         paragraphs.insert(0, f"Cancelled: {event.cancellation_note}")
-    if entry.show_private_location and event.online_url and event.format in EventFormat.with_online_link():
-        paragraphs.append(f"Online: {event.online_url}")
+    if where.online_url:
+        paragraphs.append(f"Online: {where.online_url}")
     elif event.format in EventFormat.with_online_link():
         paragraphs.append("The online link is shown to confirmed volunteers.")
-    if event.address and not (entry.show_private_location or event.address_is_public):
+    if where.address_hidden:
         paragraphs.append("The address is shown to confirmed volunteers.")
     paragraphs.append(f"{event.chapter.name}. {event.chapter.help_line}".strip())
     paragraphs.append(url)

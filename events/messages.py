@@ -33,6 +33,7 @@ from notifications.models import OutboxMessage
 from notifications.services import message_record, messages_record_many, wants
 from notifications.tasks import deliver_due
 from outreach.enums import Role
+from outreach.links import absolute_url
 from outreach.models import Membership, User
 
 from .enums import EventFormat, EventStatus, SignupStatus
@@ -74,10 +75,6 @@ def format_when(starts_at: dt.datetime, ends_at: dt.datetime, zone_name: str) ->
     return f"{day}, {span} ({zone_name})"
 
 
-def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 # Signed one-click links
 
 
@@ -117,7 +114,7 @@ class WrongSignup(signing.BadSignature):
 
 def signup_link(signup: Signup, action: str) -> str:
     token = signup_link_token(signup, action)
-    return site_url(reverse("signup_link", kwargs={"pk": signup.pk, "action": action, "token": token}))
+    return absolute_url(reverse("signup_link", kwargs={"pk": signup.pk, "action": action, "token": token}))
 
 
 # Recording
@@ -145,13 +142,13 @@ def _render(draft: Draft) -> OutboxMessage:
         "name": str(draft.user),
         "chapter": chapter,
         "help_line": chapter.help_line if chapter is not None else "",
-        "preferences_url": site_url(reverse("notification_preferences")),
+        "preferences_url": absolute_url(reverse("notification_preferences")),
         "site_url": settings.SITE_URL,
         **draft.context,
     }
     if event is not None:
         context.setdefault("event", event)
-        context.setdefault("event_url", site_url(event.get_absolute_url()))
+        context.setdefault("event_url", absolute_url(event.get_absolute_url()))
     subject = one_line(draft.subject)[:300]
     context["subject"] = subject
     return OutboxMessage(
@@ -198,27 +195,27 @@ def _calendar_for(signup: Signup) -> str:
     info = CalendarInfo(
         name=event.title,
         description=event.summary,
-        url=site_url(event.get_absolute_url()),
-        source=site_url(reverse("feed_event", kwargs={"pk": event.pk})),
+        url=absolute_url(event.get_absolute_url()),
+        source=absolute_url(reverse("feed_event", kwargs={"pk": event.pk})),
         timezone=event.timezone,
     )
     entry = Entry(
         event=event, show_private_location=True, note=_("Your shift: %(shift)s") % {"shift": signup.shift.name}
     )
-    return render_calendar(info, [entry], site_url=settings.SITE_URL, stamp=timezone.now()).decode()
+    return render_calendar(info, [entry], stamp=timezone.now()).decode()
 
 
 def _signup_context(signup: Signup) -> dict:
     shift = signup.shift
     event = shift.event
-    confirmed = signup.status == SignupStatus.CONFIRMED
+    where = event.whereabouts(private=signup.status == SignupStatus.CONFIRMED)
     return {
         "signup": signup,
         "shift": shift,
         "event": event,
         "when": format_when(shift.starts_at, shift.ends_at, event.timezone),
-        "where": event.place(private=confirmed),
-        "online_url": event.online_url if confirmed and event.format in EventFormat.with_online_link() else "",
+        "where": where.line,
+        "online_url": where.online_url,
     }
 
 
@@ -314,8 +311,9 @@ def _changes(event: Event, before: dict, *, private: bool) -> list[dict]:
         )
     old = Event(**{name: before[name] for name in ("venue", "address", "format")})
     old.address_visibility, old.online_url = event.address_visibility, before["online_url"]
-    if old.place(private=private) != event.place(private=private):
-        rows.append({"label": _("Where"), "before": old.place(private=private), "after": event.place(private=private)})
+    old_place, new_place = old.whereabouts(private=private).line, event.whereabouts(private=private).line
+    if old_place != new_place:
+        rows.append({"label": _("Where"), "before": old_place, "after": new_place})
     if before["online_url"] != event.online_url and event.format in EventFormat.with_online_link():
         if private:
             rows.append({"label": _("Online link"), "before": before["online_url"], "after": event.online_url})
@@ -521,7 +519,7 @@ def due_digests(now: dt.datetime) -> list[Draft]:
                 {
                     "event": event,
                     "when": format_when(event.starts_at, event.ends_at, event.timezone),
-                    "url": site_url(event.get_absolute_url()),
+                    "url": absolute_url(event.get_absolute_url()),
                     "new": [],
                     "cancelled": [],
                 },

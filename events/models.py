@@ -1,6 +1,8 @@
 import datetime as dt
 import uuid
 import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,6 +30,48 @@ from .validators import (
     validate_shift_within_event,
     validate_window,
 )
+
+EVENT_DETAIL_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "strategy",
+    "audiences",
+    "language",
+    "format",
+    "venue",
+    "address",
+    "latitude",
+    "longitude",
+    "address_visibility",
+    "online_url",
+    "timezone",
+    "visibility",
+    "campaign",
+)
+"""
+What an event's author describes, and what an occurrence takes from its series: the one list that
+the services, the dashboard's forms and the API's write serializer all read (docs/architecture.md).
+"""
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """
+    Where an event is, as one reader may know it: the one answer that pages, feeds, emails and the
+    API give (docs/product.md, "Who may do what"). A confirmed-only address, its coordinates and
+    the online link are left out for a reader who may not see them; `*_hidden` says that there is
+    something such a reader is not shown.
+    """
+
+    venue: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    online_url: str
+    line: str
+    address_hidden: bool
+    link_hidden: bool
 
 
 def choice_constraint(prefix: str, field: str, choices) -> models.CheckConstraint:
@@ -301,18 +345,30 @@ class Event(EventDetails):
     def address_is_public(self) -> bool:
         return self.address_visibility == AddressVisibility.PUBLIC
 
-    def place(self, *, private: bool) -> str:
+    def whereabouts(self, *, private: bool) -> Whereabouts:
         """
-        Where, on one line, for a reader who may (`private`) or may not see a confirmed-only
-        address: feeds' LOCATION and messages' "Where" both read it here.
+        Where the event is for a reader who may (`private`) or may not see a confirmed-only address
+        and the online link; events.permissions.whereabouts_for decides `private` for a user.
         """
+        address_shown = private or self.address_is_public
+        online = self.format in EventFormat.with_online_link()
+        address = self.address if address_shown else ""
         if self.format == EventFormat.ONLINE:
-            return gettext("Online")
-        parts = [self.venue, self.address if private or self.address_is_public else ""]
-        place = " ".join(", ".join(part for part in parts if part).split())
-        if self.format == EventFormat.HYBRID:
-            return gettext("%(place)s, and online") % {"place": place} if place else gettext("Online")
-        return place
+            line = gettext("Online")
+        else:
+            line = " ".join(", ".join(part for part in (self.venue, address) if part).split())
+            if self.format == EventFormat.HYBRID:
+                line = gettext("%(place)s, and online") % {"place": line} if line else gettext("Online")
+        return Whereabouts(
+            venue=self.venue,
+            address=address,
+            latitude=self.latitude if address_shown else None,
+            longitude=self.longitude if address_shown else None,
+            online_url=self.online_url if private and online else "",
+            line=line,
+            address_hidden=bool(self.address) and not address_shown,
+            link_hidden=online and not private,
+        )
 
     def has_ended(self, now=None):
         return self.ends_at <= (now or timezone.now())

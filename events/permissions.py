@@ -41,6 +41,11 @@ def can_see_private_location(user, event, *, confirmed_event_ids=None) -> bool:
     return user.signups.filter(shift__event=event, status=SignupStatus.CONFIRMED).exists()
 
 
+def whereabouts_for(user, event, *, confirmed_event_ids=None):
+    """Where `event` is as `user` may know it (Event.whereabouts); see can_see_private_location."""
+    return event.whereabouts(private=can_see_private_location(user, event, confirmed_event_ids=confirmed_event_ids))
+
+
 def can_view_signup(user, signup) -> bool:
     return signup.user_id == user.pk or can_manage_event(user, signup.shift.event)
 

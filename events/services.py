@@ -23,7 +23,7 @@ from outreach.models import Chapter, User
 
 from . import messages
 from .enums import EventStatus, SignupStatus, Visibility
-from .models import Event, EventReport, EventSeries, Shift, Signup
+from .models import EVENT_DETAIL_FIELDS, Event, EventReport, EventSeries, Shift, Signup
 from .validators import (
     make_aware_local,
     parse_rrule,
@@ -37,27 +37,10 @@ DEFAULT_CAPACITY = 20
 
 ALREADY_SIGNED_UP = gettext_lazy("You already have a place or a waitlist spot on this shift.")
 
-SERIES_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "strategy",
-    "audiences",
-    "language",
-    "format",
-    "venue",
-    "address",
-    "latitude",
-    "longitude",
-    "address_visibility",
-    "online_url",
-    "timezone",
-    "visibility",
-    "campaign",
-)
+SERIES_FIELDS = EVENT_DETAIL_FIELDS
 """Details an occurrence takes from its series, unless edited on its own."""
 
-EVENT_EDITABLE_FIELDS = (*SERIES_FIELDS, "starts_at", "ends_at", "all_day")
+EVENT_EDITABLE_FIELDS = (*EVENT_DETAIL_FIELDS, "starts_at", "ends_at", "all_day")
 
 
 class SignupConflict(ValidationError):
@@ -91,15 +74,20 @@ def event_create(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     capacity: int | None = None,
+    recurrence: str = "",
     shift_name: str = "",
     partners: Iterable = (),
+    now: dt.datetime | None = None,
     **details,
 ) -> Event:
     """
-    Create a draft event with its single default shift spanning it.
+    Create a draft event with its single default shift spanning it; with a `recurrence` (an RFC
+    5545 RRULE), a draft series instead, whose first occurrence is returned (`event.series` is the
+    series). The API and the dashboard both create events here, so one rule decides which.
 
     `details` are the fields of EventDetails (title, strategy, ...). The timezone defaults to the
-    chapter's. The shift has `capacity` places (DEFAULT_CAPACITY when not given).
+    chapter's. The shift has `capacity` places (DEFAULT_CAPACITY when not given). A series repeats
+    the local time of day of `starts_at` in the event's zone and lasts `ends_at - starts_at`.
     """
     unknown = set(details) - set(EVENT_EDITABLE_FIELDS)
     if unknown:
@@ -108,6 +96,32 @@ def event_create(
     capacity = DEFAULT_CAPACITY if capacity is None else capacity
     validate_window(starts_at, ends_at)
     validate_capacity(capacity)
+    if recurrence:
+        if details.pop("all_day", False):
+            raise ValidationError({"all_day": _("A repeating event cannot be all-day.")})
+        local = starts_at.astimezone(zoneinfo.ZoneInfo(details["timezone"]))
+        with transaction.atomic(durable=True):
+            series = _series_create(
+                chapter=chapter,
+                created_by=created_by,
+                recurrence=recurrence,
+                start_date=local.date(),
+                start_time=local.time().replace(tzinfo=None),
+                duration=ends_at - starts_at,
+                capacity=capacity,
+                partners=partners,
+                now=now or timezone.now(),
+                **details,
+            )
+            first = series.occurrences.order_by("starts_at").first()
+            if first is None:
+                raise ValidationError(
+                    {
+                        "recurrence": _("The repeat rule gives no date within the next %(days)d days.")
+                        % {"days": settings.SERIES_HORIZON_DAYS}
+                    }
+                )
+        return first
     with transaction.atomic(durable=True):
         event = _save(Event(chapter=chapter, created_by=created_by, starts_at=starts_at, ends_at=ends_at, **details))
         event.partners.set(partners)
@@ -351,25 +365,42 @@ def series_create(
     time in the series' zone on every date it yields, across daylight-saving changes. A date whose
     local start time does not exist (clocks spring forward) refuses the whole series.
     """
+    with transaction.atomic(durable=True):
+        return _series_create(
+            chapter=chapter,
+            created_by=created_by,
+            recurrence=recurrence,
+            start_date=start_date,
+            start_time=start_time,
+            duration=duration,
+            capacity=capacity,
+            partners=partners,
+            now=now or timezone.now(),
+            **details,
+        )
+
+
+def _series_create(
+    *, chapter, created_by, recurrence, start_date, start_time, duration, capacity, partners, now, **details
+) -> EventSeries:
     details.setdefault("timezone", chapter.timezone)
     if duration is None or duration <= dt.timedelta(0):
         raise ValidationError({"duration": _("The duration must be positive.")})
     validate_capacity(capacity)
-    with transaction.atomic(durable=True):
-        series = _save(
-            EventSeries(
-                chapter=chapter,
-                created_by=created_by,
-                recurrence=recurrence,
-                start_date=start_date,
-                start_time=start_time,
-                duration=duration,
-                capacity=capacity,
-                **details,
-            )
+    series = _save(
+        EventSeries(
+            chapter=chapter,
+            created_by=created_by,
+            recurrence=recurrence,
+            start_date=start_date,
+            start_time=start_time,
+            duration=duration,
+            capacity=capacity,
+            **details,
         )
-        series.partners.set(partners)
-        _series_sync(series, now=now or timezone.now())
+    )
+    series.partners.set(partners)
+    _series_sync(series, now=now)
     return series
 
 

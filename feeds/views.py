@@ -19,13 +19,16 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import selectors
-from events.enums import Audience, SignupStatus, Strategy
+from events.enums import SignupStatus
+from events.filters import EventFilter
 from events.ical import CalendarInfo, Entry, render_calendar
 from events.models import Event
 from events.permissions import can_see_private_location, can_view_event
+from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter
 from outreach.selectors import user_for_feed_token
 
@@ -33,8 +36,8 @@ FEED_FORMAT_VERSION = "1"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
+"""The filters of /feeds/events.ics (docs/product.md); others in the query string are ignored."""
 
 
 def _etag(request, validators: dict) -> str:
@@ -81,7 +84,7 @@ def _public_feed(request, events, info: CalendarInfo, *, header_updated=None, sc
 
     def build(stamp):
         entries = [Entry(event) for event in selectors.feed_rows(events)]
-        return render_calendar(info, entries, site_url=settings.SITE_URL, stamp=stamp)
+        return render_calendar(info, entries, stamp=stamp)
 
     return _feed_response(request, validators, build)
 
@@ -93,8 +96,8 @@ def chapter_feed(request, slug):
     info = CalendarInfo(
         name=f"{chapter.name} - Outreach",
         description=f"Public events of the {chapter.name} chapter.",
-        url=_absolute(chapter.get_absolute_url()),
-        source=_absolute(request.path),
+        url=absolute_url(chapter.get_absolute_url()),
+        source=absolute_url(request.path),
         timezone=chapter.timezone,
     )
     return _public_feed(request, events, info, header_updated=chapter.updated_at, scope={"chapter": chapter})
@@ -107,8 +110,8 @@ def campaign_feed(request, slug):
     info = CalendarInfo(
         name=f"{campaign.name} - Outreach",
         description=campaign.description or f"Events of {campaign.name}, across chapters.",
-        url=_absolute(campaign.get_absolute_url()),
-        source=_absolute(request.path),
+        url=absolute_url(campaign.get_absolute_url()),
+        source=absolute_url(request.path),
         timezone="UTC",
     )
     return _public_feed(request, events, info, header_updated=campaign.updated_at, scope={"campaign": campaign})
@@ -116,29 +119,28 @@ def campaign_feed(request, slug):
 
 @require_safe
 def site_feed(request):
-    events = selectors.public_feed_events(now=timezone.now())
-    filters = {
-        "chapter": ("chapter__slug", None),
-        "strategy": ("strategy", Strategy.values),
-        "audience": ("audiences__icontains", Audience.values),
-    }
-    for name, (lookup, allowed) in filters.items():
-        value = request.GET.get(name)
-        if value is None:
-            continue
-        if allowed is not None and value not in allowed:
-            return HttpResponseBadRequest(
-                f"{name}: “{value[:50]}” is not one of {', '.join(allowed)}.", content_type="text/plain; charset=utf-8"
-            )
-        events = events.filter(**{lookup: f'"{value}"' if name == "audience" else value})
+    data = {name: request.GET[name] for name in SITE_FEED_FILTERS if name in request.GET}
+    for name, value in data.items():
+        if not value:
+            return _bad_filter(name, _("Give a value, or leave the parameter out."))
+    # The site's search and the API filter events with the same EventFilter.
+    filterset = EventFilter(data, queryset=selectors.public_feed_events(now=timezone.now()))
+    if not filterset.is_valid():
+        name, errors = next(iter(filterset.errors.items()))
+        return _bad_filter(name, " ".join(errors))
+    events = filterset.qs
     info = CalendarInfo(
         name="Outreach - all events",
         description="Public events of every Outreach chapter.",
-        url=_absolute(reverse("home")),
-        source=_absolute(request.get_full_path()),
+        url=absolute_url(reverse("home")),
+        source=absolute_url(request.get_full_path()),
         timezone="UTC",
     )
     return _public_feed(request, events, info)
+
+
+def _bad_filter(name: str, message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(f"{name}: {message}", content_type="text/plain; charset=utf-8")
 
 
 @require_safe
@@ -157,15 +159,13 @@ def event_feed(request, pk):
     info = CalendarInfo(
         name=event.title,
         description=event.summary or event.title,
-        url=_absolute(event.get_absolute_url()),
-        source=_absolute(request.path),
+        url=absolute_url(event.get_absolute_url()),
+        source=absolute_url(request.path),
         timezone=event.timezone,
     )
 
     def build(stamp):
-        return render_calendar(
-            info, [Entry(event, show_private_location=private)], site_url=settings.SITE_URL, stamp=stamp
-        )
+        return render_calendar(info, [Entry(event, show_private_location=private)], stamp=stamp)
 
     is_private = private or event.visibility != "public"
     return _feed_response(
@@ -198,11 +198,11 @@ def personal_feed(request, token):
         info = CalendarInfo(
             name="My Outreach shifts",
             description="Events you signed up for with Outreach.",
-            url=_absolute(reverse("home")),
-            source=_absolute(reverse("feed_personal", kwargs={"token": token})),
+            url=absolute_url(reverse("home")),
+            source=absolute_url(reverse("feed_personal", kwargs={"token": token})),
             timezone=settings.TIME_ZONE,
         )
-        return render_calendar(info, entries, site_url=settings.SITE_URL, stamp=stamp)
+        return render_calendar(info, entries, stamp=stamp)
 
     response = _feed_response(request, validators, build, private=True)
     response["Referrer-Policy"] = "no-referrer"

@@ -1,7 +1,7 @@
 """
 Who may do what to chapters, memberships and campaigns: predicates named as questions.
 
-HTML views, the API and templates all ask these, so the matrix of DESIGN.md lives in one place.
+HTML views, the API and templates all ask these, so the matrix of docs/product.md lives in one place.
 A user's roles are read once per user object and kept on it, so asking many questions about one
 request's user costs a single query.
 """

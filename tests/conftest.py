@@ -58,7 +58,7 @@ def anonymous():
 
 @pytest.fixture
 def persona(request):
-    """Look a persona fixture up by name, for tables that read like DESIGN.md's matrix."""
+    """Look a persona fixture up by name, for tables that read like the matrix of docs/product.md."""
 
     def get(name):
         return request.getfixturevalue(name)

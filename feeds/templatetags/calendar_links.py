@@ -4,8 +4,9 @@ import datetime as dt
 from urllib.parse import urlencode, urlsplit
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
+
+from outreach.links import absolute_url
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def feed_links(https_url: str) -> dict:
 @register.inclusion_tag("feeds/_feed_links.html")
 def subscribe_links(route: str, *args, label: str = ""):
     """`{% subscribe_links "feed_chapter" chapter.slug %}`: the links for one of the feed routes."""
-    return {**feed_links(f"{settings.SITE_URL}{reverse(route, args=args)}"), "label": label}
+    return {**feed_links(absolute_url(reverse(route, args=args))), "label": label}
 
 
 @register.inclusion_tag("feeds/_event_calendar_links.html")
@@ -37,7 +38,7 @@ def event_calendar_links(event):
         "text": event.title,
         "dates": f"{event.starts_at.astimezone(dt.UTC):{utc}}/{event.ends_at.astimezone(dt.UTC):{utc}}",
         "ctz": event.timezone,
-        "details": f"{event.summary}\n\n{settings.SITE_URL}{event.get_absolute_url()}".strip(),
+        "details": f"{event.summary}\n\n{absolute_url(event.get_absolute_url())}".strip(),
         "location": event.venue,
     }
     return {

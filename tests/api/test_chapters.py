@@ -27,8 +27,8 @@ def test_chapter_list_and_detail_are_public(api, chapter):
         "contact_email": "",
         "help_line": "",
         "is_active": True,
-        "url": "http://testserver/chapters/chicago/",
-        "feed_url": "http://testserver/feeds/chapters/chicago.ics",
+        "url": "https://outreach.test/chapters/chicago/",
+        "feed_url": "https://outreach.test/feeds/chapters/chicago.ics",
     }
 
 
@@ -167,7 +167,11 @@ def test_campaigns_public_read_staff_write(as_user, api, staff, lead):
 
     assert [c["slug"] for c in listed.json()["results"]] == ["january"]
     assert refused.status_code == 403
-    assert created.json() == {**payload, "description": "", "feed_url": "http://testserver/feeds/campaigns/april.ics"}
+    assert created.json() == {
+        **payload,
+        "description": "",
+        "feed_url": "https://outreach.test/feeds/campaigns/april.ics",
+    }
     assert (backwards.status_code, backwards.json()) == (
         400,
         {"ends_on": ["The campaign must end on or after the day it starts."]},

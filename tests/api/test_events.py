@@ -80,8 +80,8 @@ def test_event_detail_has_the_contract_fields(api, chapter):
     assert data["visibility"] == "public"
     assert data["sequence"] == 0
     assert data["places_left"] == 2
-    assert data["url"] == f"http://testserver/events/{event.pk}/"
-    assert data["ics_url"] == f"http://testserver/feeds/events/{event.pk}.ics"
+    assert data["url"] == f"https://outreach.test/events/{event.pk}/"
+    assert data["ics_url"] == f"https://outreach.test/feeds/events/{event.pk}.ics"
     assert data["shifts"] == [
         {
             "id": shift.pk,

@@ -1,5 +1,5 @@
 """
-DESIGN.md's "Who may do what", checked cell by cell against every route of /api/v1/.
+docs/product.md's "Who may do what", checked cell by cell against every route of /api/v1/.
 
 The routes are read from the URL configuration, so a route added without a row here fails
 `test_matrix_covers_every_api_route`, and a row left behind by a removed route fails it too.

@@ -1,4 +1,4 @@
-"""Every list endpoint costs the same number of queries for 1 item as for 3 (STYLE.md, Tests)."""
+"""Every list endpoint costs the same number of queries for 1 item as for 3 (docs/architecture.md)."""
 
 import pytest
 from django.db import connection

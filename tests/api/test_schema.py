@@ -168,7 +168,7 @@ def test_api_keeps_to_its_schema(api_schema, objects, method, path):
     keeps_to_schema()
 
 
-# The error answers each operation must document, by the rules of DESIGN.md.
+# The error answers each operation must document, by the rules of docs/product.md.
 PUBLIC_READS = {
     ("get", "/api/v1/events/"),
     ("get", "/api/v1/events/{}/"),

@@ -1,4 +1,4 @@
-"""Who may open each dashboard page: DESIGN.md's matrix, page by page, persona by persona."""
+"""Who may open each dashboard page: the matrix of docs/product.md, page by page, persona by persona."""
 
 import pytest
 from django.urls import reverse

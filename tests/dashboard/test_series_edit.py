@@ -1,6 +1,7 @@
 """Editing a series as a whole from the dashboard: dates not edited on their own follow."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from events.enums import EventStatus, Strategy
 from events.models import EventSeries
 from events.services import event_cancel, event_update, series_create, series_publish
+from tests.factories import CampaignFactory, PartnerFactory
 
 from .conftest import messages_of
 
@@ -47,6 +49,7 @@ def series_data(**overrides) -> dict:
         "description": "",
         "strategy": "awareness_education",
         "language": "en",
+        "timezone": "America/Chicago",
         "start_time": "18:00",
         "end_time": "20:00",
         "format": "in_person",
@@ -180,3 +183,36 @@ def test_series_edit_shows_field_errors_beside_their_fields(as_persona, edit_url
         "end_time": ["The end time must differ from the start time."],
         "capacity": ["Ensure this value is greater than or equal to 1."],
     }
+
+
+def test_series_edit_changes_every_detail_an_event_has(as_persona, series, edit_url, chapter):
+    """The series editor and the event form share one list of details: campaign, place and partners too."""
+    campaign = CampaignFactory(name="Prevention month")
+    partner = PartnerFactory(chapter=chapter, name="Public library")
+    data = series_data(
+        campaign=str(campaign.pk),
+        partners=[str(partner.pk)],
+        latitude="41.878100",
+        longitude="-87.629800",
+        address="400 S State St",
+        address_visibility="public",
+    )
+
+    response = as_persona("lead").post(edit_url, data)
+
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert (series.campaign, series.latitude, series.longitude, list(series.partners.all())) == (
+        campaign,
+        Decimal("41.878100"),
+        Decimal("-87.629800"),
+        [partner],
+    )
+    for event in series.occurrences.all():
+        assert (event.campaign, event.latitude, event.longitude, event.address, list(event.partners.all())) == (
+            campaign,
+            Decimal("41.878100"),
+            Decimal("-87.629800"),
+            "400 S State St",
+            [partner],
+        )

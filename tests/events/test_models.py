@@ -307,4 +307,67 @@ def test_shifts_with_counts_cost_one_query_at_any_size(chapter, django_assert_nu
 def test_event_place_is_one_line_as_the_reader_may_see_it(fields, private, expected):
     from events.models import Event
 
-    assert Event(**fields).place(private=private) == expected
+    assert Event(**fields).whereabouts(private=private).line == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "private", "expected"),
+    [
+        (
+            {"venue": "Hall", "address": "1 Main St", "latitude": Decimal("41.9"), "longitude": Decimal("-87.6")},
+            False,
+            ("Hall", "1 Main St", Decimal("41.9"), Decimal("-87.6"), "", False, False),
+        ),
+        (
+            {
+                "venue": "Shelter",
+                "address": "2 Quiet Rd",
+                "latitude": Decimal("41.9"),
+                "longitude": Decimal("-87.6"),
+                "address_visibility": "confirmed",
+            },
+            False,
+            ("Shelter", "", None, None, "", True, False),
+        ),
+        (
+            {
+                "venue": "Shelter",
+                "address": "2 Quiet Rd",
+                "latitude": Decimal("41.9"),
+                "longitude": Decimal("-87.6"),
+                "address_visibility": "confirmed",
+            },
+            True,
+            ("Shelter", "2 Quiet Rd", Decimal("41.9"), Decimal("-87.6"), "", False, False),
+        ),
+        (
+            {"format": "online", "online_url": "https://meet.example/x"},
+            False,
+            ("", "", None, None, "", False, True),
+        ),
+        (
+            {"format": "hybrid", "venue": "Hall", "online_url": "https://meet.example/x"},
+            True,
+            ("Hall", "", None, None, "https://meet.example/x", False, False),
+        ),
+        (
+            {"format": "in_person", "venue": "Hall", "online_url": "https://meet.example/stale"},
+            True,
+            ("Hall", "", None, None, "", False, False),
+        ),
+    ],
+)
+def test_event_whereabouts_hide_what_the_reader_may_not_see(fields, private, expected):
+    from events.models import Event
+
+    where = Event(**fields).whereabouts(private=private)
+
+    assert (
+        where.venue,
+        where.address,
+        where.latitude,
+        where.longitude,
+        where.online_url,
+        where.address_hidden,
+        where.link_hidden,
+    ) == expected

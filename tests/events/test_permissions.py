@@ -1,5 +1,5 @@
 """
-Who may see and do what with events and signups: the matrix of DESIGN.md "Who may do what".
+Who may see and do what with events and signups: the matrix of docs/product.md "Who may do what".
 
 Personas: anonymous, a signed-in outsider, a member, a coordinator and the lead of the Chicago
 chapter, the lead of the Berlin chapter, and staff.

@@ -92,19 +92,19 @@ def test_rotating_by_api_answers_feed_and_webcal_urls(member):
     data = _rotate_by_api(member)
 
     assert set(data) == {"feed_url", "webcal_url"}
-    match = re.fullmatch(r"http://testserver/feeds/personal/([A-Za-z0-9_-]+)\.ics", data["feed_url"])
+    match = re.fullmatch(r"https://outreach\.test/feeds/personal/([A-Za-z0-9_-]+)\.ics", data["feed_url"])
     assert match is not None
     token = match.group(1)
     assert TOKEN.fullmatch(token)  # 43 characters of token_urlsafe(32): 256 bits
-    assert data["webcal_url"] == f"webcal://testserver/feeds/personal/{token}.ics"
+    assert data["webcal_url"] == f"webcal://outreach.test/feeds/personal/{token}.ics"
     assert member.email not in data["feed_url"]
-    assert f"/{member.pk}" not in data["feed_url"].removeprefix("http://testserver")
+    assert f"/{member.pk}" not in data["feed_url"].removeprefix("https://outreach.test")
 
 
 def test_rotating_by_api_opens_the_feed(client, member):
     feed_url = _rotate_by_api(member)["feed_url"]
 
-    response = client.get(feed_url.removeprefix("http://testserver"))
+    response = client.get(feed_url.removeprefix("https://outreach.test"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == CALENDAR

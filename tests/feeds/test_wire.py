@@ -1,5 +1,5 @@
 """
-The bytes of every feed, checked against shared/FEEDS.md without any iCalendar library: line
+The bytes of every feed, checked against docs/feeds.md without any iCalendar library: line
 endings, folding, escaping, time zones, required and forbidden properties.
 """
 
@@ -265,7 +265,7 @@ def test_feeds_times_carry_a_zone_and_every_zone_has_one_vtimezone(feeds, subtes
 
 
 def test_feeds_utc_event_is_tied_to_its_vtimezone(feed_data):
-    """FEEDS.md: every timed event is DTSTART;TZID=<IANA zone> with its VTIMEZONE, UTC included."""
+    """docs/feeds.md: every timed event is DTSTART;TZID=<IANA zone> with its VTIMEZONE, UTC included."""
     event = feed_data.singles["utc"]
     calendar = parse(fetch(f"/feeds/events/{event.pk}.ics"))
     (vevent,) = vevents(calendar)

@@ -1,5 +1,5 @@
 """
-Roles in chapters and what they allow: the chapter rows of DESIGN.md "Who may do what".
+Roles in chapters and what they allow: the chapter rows of docs/product.md "Who may do what".
 
 Personas: anonymous, a signed-in outsider, a member, a coordinator and the lead of the Chicago
 chapter, the lead of the Berlin chapter, and staff.

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 from events.enums import Audience, EventFormat, EventStatus, SignupStatus, Strategy
 from events.filters import DEFAULT_RADIUS_KM, EventFilter
 from events.models import Event, Signup
-from events.permissions import can_manage_event, can_see_private_location, can_sign_up
+from events.permissions import can_manage_event, can_sign_up, whereabouts_for
 from events.selectors import confirmed_event_ids, event_list, shifts_with_counts, user_signups
 from events.services import signup_cancel, signup_create
 from outreach.models import Chapter
@@ -272,7 +272,7 @@ def event_detail(request, pk):
         "partners": event.partners.all(),
         "audiences": [Audience(value).label for value in event.audiences if value in Audience.values],
         "can_manage": can_manage_event(request.user, event),
-        "show_private_location": can_see_private_location(request.user, event, confirmed_event_ids=confirmed),
+        "where": whereabouts_for(request.user, event, confirmed_event_ids=confirmed),
         "signups_open": open_,
         "may_sign_up": not request.user.is_authenticated or can_sign_up(request.user, event),
         "viewer_zone": zone if zone and zone != event.timezone else None,
