@@ -181,10 +181,6 @@ class EventForm(LocalWindowMixin, forms.Form):
         for legend, names in self.FIELDSETS:
             yield legend, [self[name] for name in names if name in self.fields]
 
-    @property
-    def is_series(self) -> bool:
-        return bool(self.cleaned_data.get("repeat"))
-
     def clean(self):
         data = super().clean()
         self.clean_window(data.get("timezone"))
