@@ -22,7 +22,7 @@ def _rename(apps, *, content_type_from, content_type_to, task_from, task_to):
     if not ContentType.objects.filter(app_label=content_type_to, model="outboxmessage").exists():
         ContentType.objects.filter(app_label=content_type_from, model="outboxmessage").update(app_label=content_type_to)
     try:
-        DBTaskResult = apps.get_model("django_tasks_db", "DBTaskResult")
+        DBTaskResult = apps.get_model("django_tasks_database", "DBTaskResult")  # django_tasks_db's app label
     except LookupError:  # the database task backend is not installed
         return
     DBTaskResult.objects.filter(task_path=task_from).update(task_path=task_to)
