@@ -19,6 +19,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "state",
         "user",
         "email",
+        "reply_to",
         "subject",
         "dedupe_key",
         "signup",

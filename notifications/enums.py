@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MessageKind(models.TextChoices):
-    """What an outbox message is about. Kinds in `optional()` can be turned off by the recipient."""
+    """
+    What an outbox message is about. Kinds in `optional()` can be turned off by the recipient; the
+    others always go, among them a lead's message to the volunteers of an event, which is its point.
+    """
 
     SIGNUP_CONFIRMED = "signup_confirmed", _("Signup confirmed")
     SIGNUP_WAITLISTED = "signup_waitlisted", _("Waitlisted")
@@ -15,6 +18,7 @@ class MessageKind(models.TextChoices):
     REMINDER_DAY_BEFORE = "reminder_day_before", _("Reminder the day before")
     REMINDER_SAME_DAY = "reminder_same_day", _("Reminder on the day")
     LEAD_DIGEST = "lead_digest", _("Daily digest for leads")
+    VOLUNTEER_MESSAGE = "volunteer_message", _("Message from the chapter")
 
     @classmethod
     def optional(cls) -> dict[str, str]:

@@ -34,6 +34,9 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"))
     calendar = models.TextField(_("calendar attachment"), blank=True, help_text=_("An .ics file sent along, if any."))
+    reply_to = models.EmailField(
+        _("reply address"), blank=True, help_text=_("Where replies go, if not to the sender address of the site.")
+    )
     signup = models.ForeignKey(
         "events.Signup", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("signup")
     )

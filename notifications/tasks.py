@@ -41,6 +41,7 @@ def _email(message: OutboxMessage) -> EmailMultiAlternatives:
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.email],
+        reply_to=[message.reply_to] if message.reply_to else None,
         headers={"Auto-Submitted": "auto-generated"},
     )
     email.attach_alternative(message.body_html, "text/html")
