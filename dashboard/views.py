@@ -16,8 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.mail import BadHeaderError, EmailMessage, get_connection
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.enums import EventStatus, SignupStatus
+from events.messages import record_volunteer_message
 from events.models import Event, EventSeries, Shift, Signup
 from events.permissions import can_check_in, can_manage_event
 from events.selectors import roster as roster_selector
@@ -484,57 +483,37 @@ def roster_csv(request, pk):
 # Email to volunteers
 
 
-def _recipients(signups) -> list:
-    """One user per address, in signup order, however many shifts of the event they hold."""
-    users = {}
-    for signup in signups.select_related("user").order_by("pk"):
-        users.setdefault(signup.user_id, signup.user)
-    return list(users.values())
-
-
 def _email_volunteers(request, *, event, shift=None):
+    """
+    The form, and on POST one outbox message per volunteer (events.messages), delivered after
+    commit and retried like every other message: the mail server is not waited for here.
+    """
     scope = Signup.objects.filter(shift=shift) if shift else Signup.objects.filter(shift__event=event)
     form = EmailVolunteersForm(request.POST or None)
     confirmed = scope.filter(status=SignupStatus.CONFIRMED).values("user").distinct().count()
     waitlisted = scope.filter(status=SignupStatus.WAITLISTED).values("user").distinct().count()
     chapter = event.chapter
-    reply_to = chapter.contact_email or request.user.email
     if request.method == "POST" and form.is_valid():
-        statuses = [SignupStatus.CONFIRMED]
-        if form.cleaned_data["include_waitlisted"]:
-            statuses.append(SignupStatus.WAITLISTED)
-        users = _recipients(scope.filter(status__in=statuses))
-        footer = _("You receive this message because you signed up for “%(event)s” with %(chapter)s.") % {
-            "event": event.title,
-            "chapter": chapter.name,
-        }
-        body = f"{form.cleaned_data['message']}\n\n-- \n{footer}\n"
-        # One message per volunteer, addressed to them alone: nobody sees another volunteer's address.
-        outgoing = [
-            EmailMessage(
-                subject=form.cleaned_data["subject"],
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-                reply_to=[reply_to],
-            )
-            for user in users
-        ]
         try:
-            for message in outgoing:
-                message.message()  # builds the headers now, so a line break in one is refused here
-        except BadHeaderError:
-            form.add_error("subject", _("The subject or the reply address contains a line break; remove it."))
+            count = record_volunteer_message(
+                event=event,
+                shift=shift,
+                sender=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["message"],
+                include_waitlisted=form.cleaned_data["include_waitlisted"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            transaction.on_commit(lambda: get_connection().send_messages(outgoing))
             messages.success(
                 request,
                 ngettext(
-                    "Your message was sent to %(count)d volunteer.",
-                    "Your message was sent to %(count)d volunteers.",
-                    len(outgoing),
+                    "Your message was queued for %(count)d volunteer.",
+                    "Your message was queued for %(count)d volunteers.",
+                    count,
                 )
-                % {"count": len(outgoing)},
+                % {"count": count},
             )
             return redirect(_event_page(event))
     context = {
@@ -544,7 +523,7 @@ def _email_volunteers(request, *, event, shift=None):
         "form": form,
         "confirmed": confirmed,
         "waitlisted": waitlisted,
-        "reply_to": reply_to,
+        "site_sender": settings.DEFAULT_FROM_EMAIL,
     }
     return render(request, "dashboard/email.html", context)
 

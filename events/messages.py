@@ -17,11 +17,15 @@ Each message goes to one address: nobody sees another volunteer's email.
 
 import datetime as dt
 import logging
+import uuid
 import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -559,3 +563,64 @@ def send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     reminders = record_many(due_reminders(now))
     digests = record_many(due_digests(now))
     return {"reminders": reminders, "digests": digests, **deliver_due(now=now)}
+
+
+# From the chapter
+
+
+def record_volunteer_message(
+    *, event: Event, shift: Shift | None = None, sender: User, subject: str, body: str, include_waitlisted: bool
+) -> int:
+    """
+    A lead's message to the volunteers of `event`, or of one `shift` of it: one message to each
+    volunteer with a confirmed place there (and a waitlist spot, if `include_waitlisted`), however
+    many shifts they hold; cancelled signups never. Returns how many messages were recorded.
+
+    Unlike the other record_* functions it owns its transaction, since the message is the whole
+    change. In order:
+
+    1. refuses, before recording anything, a chapter contact email that is not one valid address;
+    2. records the messages, with Reply-To the chapter's contact email, or none (replies go to
+       DEFAULT_FROM_EMAIL) when the chapter has none: never the sender's own address, which would
+       reach every volunteer;
+    3. after commit, hands each to delivery; those the mail server refuses stay queued for send_due.
+
+    Each call is a new occasion: the same text sent again later goes out again, but one call never
+    yields two messages to one person.
+    """
+    reply_to = event.chapter.contact_email
+    if reply_to:
+        try:
+            validate_email(reply_to)
+        except ValidationError:
+            raise ValidationError(
+                _("The chapter's contact email is not a valid address; ask staff to correct it first."),
+                code="invalid_reply_to",
+            ) from None
+    statuses = [SignupStatus.CONFIRMED, *([SignupStatus.WAITLISTED] if include_waitlisted else [])]
+    scope = {"shift": shift} if shift is not None else {"shift__event": event}
+    occasion = uuid.uuid4().hex
+    recorded = 0
+    with transaction.atomic(durable=True):
+        first: dict[int, Signup] = {}
+        for signup in Signup.objects.filter(status__in=statuses, **scope).select_related("user").order_by("pk"):
+            first.setdefault(signup.user_id, signup)
+        for signup in first.values():
+            user = signup.user
+            if not user.email or not wants(user, MessageKind.VOLUNTEER_MESSAGE):
+                continue
+            message = _render(
+                Draft(
+                    kind=MessageKind.VOLUNTEER_MESSAGE,
+                    user=user,
+                    subject=subject,
+                    context={"text": body, "shift": shift},
+                    dedupe_key=f"volunteer_message:{occasion}:{user.pk}",
+                    signup=signup,
+                    event=event,
+                )
+            )
+            message.reply_to = reply_to
+            recorded += message_record(message) is not None
+    logger.info("User %s messaged %s volunteer(s) of event %s", sender.pk, recorded, event.pk)
+    return recorded
