@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, Chapter, Membership, Partner, User
 
+admin.site.site_header = _("Outreach administration")
+admin.site.site_title = _("Outreach admin")
+admin.site.index_title = _("Chapters, events and volunteers")
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
