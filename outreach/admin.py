@@ -10,10 +10,28 @@ admin.site.site_title = _("Outreach admin")
 admin.site.index_title = _("Chapters, events and volunteers")
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyMemberships:
+    """
+    Memberships and roles change through outreach.services (the last lead stays, cached roles are
+    forgotten), which the dashboard's members page uses, for staff in every chapter; the admin shows
+    them only.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyMemberships, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user", "chapter"]
+    fields = ["user", "chapter", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(User)
@@ -42,7 +60,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyMemberships, admin.ModelAdmin):
     list_display = ["user", "chapter", "role", "created_at"]
     list_filter = ["role", "chapter"]
     list_select_related = ["user", "chapter"]

@@ -24,6 +24,7 @@ from events.messages import format_when
 from events.models import Event, EventReport, EventSeries, Shift, Signup
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage
+from outreach.enums import Role
 from outreach.models import User
 from tests.factories import (
     CampaignFactory,
@@ -602,3 +603,23 @@ def test_shift_delete_the_service_refuses_is_reported_and_not_logged(superuser_c
     assert (response.status_code, response["Location"]) == (302, url)
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Not deleted: An event needs at least one shift."]
     assert (Shift.objects.filter(pk=only.pk).exists(), LogEntry.objects.count()) == (True, 0)
+
+
+def test_memberships_are_read_only_in_the_admin_so_the_last_lead_rule_holds(superuser_client):
+    """Roles change through outreach.services (the dashboard's members page), never straight to the table."""
+    lead = MembershipFactory(role=Role.LEAD)
+    change_url = reverse("admin:outreach_membership_change", args=[lead.pk])
+
+    page = superuser_client.get(change_url)
+    posted = superuser_client.post(change_url, {"user": lead.user_id, "chapter": lead.chapter_id, "role": "member"})
+    deleted = superuser_client.post(reverse("admin:outreach_membership_delete", args=[lead.pk]), {"post": "yes"})
+    chapter_page = superuser_client.get(reverse("admin:outreach_chapter_change", args=[lead.chapter_id]))
+
+    assert page.status_code == 200
+    assert b'name="role"' not in page.content
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    lead.refresh_from_db()
+    assert lead.role == Role.LEAD
+    assert chapter_page.status_code == 200
+    assert b'name="memberships-0-role"' not in chapter_page.content
+    assert lead.user.display_name.encode() in chapter_page.content
