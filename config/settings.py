@@ -1,9 +1,9 @@
 """
 Settings for Outreach, read from environment variables.
 
-Every value has a development default except SECRET_KEY, which is required when DEBUG is off.
-A malformed value stops the process at start-up with ImproperlyConfigured instead of being
-silently replaced by a default. The README lists every variable.
+Every value has a default except SECRET_KEY and SITE_URL, which have development defaults only:
+they are required when DEBUG is off. A malformed value stops the process at start-up with
+ImproperlyConfigured instead of being silently replaced by a default. The README lists every variable.
 """
 
 import os
@@ -64,6 +64,27 @@ def env_url(name: str, default: str, *, schemes: set[str]) -> str:
     return value
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    """One of `choices`, in any case; returned as spelled in `choices`."""
+    value = os.environ.get(name, default).strip()
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}.")
+
+
+_RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate, "<n>/<second|minute|hour|day>" with n at least 1."""
+    value = os.environ.get(name, default).strip().lower()
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name} must be a rate <n>/<{'|'.join(_RATE_PERIODS)}>, got {value!r}.")
+    return f"{int(count)}/{period}"
+
+
 # Core
 
 DEBUG = env_bool("DEBUG", False)
@@ -74,7 +95,11 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - explicit development default
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
-SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes={"http", "https"}).rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://localhost:8000" if DEBUG else "", schemes={"http", "https"}).rstrip("/")
+if not SITE_URL:
+    # Every email and feed links to it: a silent localhost default would ship broken links.
+    raise ImproperlyConfigured("SITE_URL is required when DEBUG is off, e.g. SITE_URL=https://outreach.example.org.")
+SITE_HTTPS = SITE_URL.startswith("https://")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -240,13 +265,21 @@ STORAGES = {
     },
 }
 
-# Security headers that hold in every environment; HTTPS-only ones follow SITE_URL.
+# Security headers that hold in every environment; HTTPS-only ones follow SITE_URL. The redirect to
+# HTTPS is opt-in: the proxy in front usually does it, and behind one it needs TRUST_X_FORWARDED_PROTO
+# (without it every request looks like plain HTTP and would redirect forever).
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if SECURE_SSL_REDIRECT and not SITE_HTTPS:
+    raise ImproperlyConfigured(f"SECURE_SSL_REDIRECT needs an https:// SITE_URL, got {SITE_URL!r}.")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SITE_HTTPS else 0, minimum=0)  # a year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SITE_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # a promise to browsers, hard to take back
 
 # Domain limits.
 
@@ -257,12 +290,13 @@ FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 86400, minimum=0)
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 180, minimum=7)
 SERIES_MAX_OCCURRENCES = env_int("SERIES_MAX_OCCURRENCES", 200, minimum=1)
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_feed_tokens": {"()": "config.log_filters.RedactFeedTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_feed_tokens"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own request loggers go through the same handler, so feed tokens never reach a log.
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -299,9 +333,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonReadThrottle", "api.throttling.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon_read": env_str("THROTTLE_ANON_READ", "600/minute"),
-        "token": env_str("THROTTLE_TOKEN", "10/minute"),
-        "signup": env_str("THROTTLE_SIGNUP", "30/minute"),
+        "anon_read": env_rate("THROTTLE_ANON_READ", "600/minute"),
+        "token": env_rate("THROTTLE_TOKEN", "10/minute"),
+        "signup": env_rate("THROTTLE_SIGNUP", "30/minute"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -329,13 +363,6 @@ SPECTACULAR_SETTINGS = {
 # that causes them, then delivered by a task (django-tasks, the backport of Django 6's django.tasks).
 # TASKS_BACKEND=immediate runs tasks in the web process, right after the commit: nothing else to run.
 # TASKS_BACKEND=database queues them in the database for `manage.py db_worker` processes.
-
-
-def env_choice(name: str, default: str, choices: set[str]) -> str:
-    value = os.environ.get(name, default).strip().lower()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}.")
-    return value
 
 
 def env_durations(name: str, default: str) -> list[int]:
