@@ -395,3 +395,29 @@ SIGNUP_LINK_MAX_AGE_DAYS = env_int("SIGNUP_LINK_MAX_AGE_DAYS", 14, minimum=1)
 LEAD_DIGEST_HOUR = env_int("LEAD_DIGEST_HOUR", 7, minimum=0)
 if LEAD_DIGEST_HOUR > 23:
     raise ImproperlyConfigured(f"LEAD_DIGEST_HOUR must be an hour of the day, 0 to 23, got {LEAD_DIGEST_HOUR}.")
+
+# Shifts and check-in. A shift may start before and end after its event's public times by up to
+# SHIFT_MARGIN (set-up and clear-up). The database's events_shift_within_event trigger allows at most
+# SHIFT_MARGIN_MAX (events/migrations/0009_shift_margin_trigger.py): a larger margin needs a new
+# migration first, so a larger value stops start-up. Check-in opens CHECK_IN_OPENS_MINUTES before a
+# shift starts and stays open after it.
+
+SHIFT_MARGIN_MAX = 24 * 3600  # seconds; fixed by the trigger, not read from the environment
+
+
+def env_duration(name: str, default: str, *, maximum: int) -> int:
+    """One duration such as "12h", "90m" or "1d" (as env_durations reads them), or "0", as seconds."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw == "0":
+        return 0
+    try:
+        [seconds] = env_durations(name, default)
+    except (ImproperlyConfigured, ValueError):
+        raise ImproperlyConfigured(f"{name} must be one duration such as 12h, 90m or 1d, or 0; got {raw!r}.") from None
+    if seconds > maximum:
+        raise ImproperlyConfigured(f"{name} may be at most {maximum // 3600}h, got {raw!r}.")
+    return seconds
+
+
+SHIFT_MARGIN = env_duration("SHIFT_MARGIN", "12h", maximum=SHIFT_MARGIN_MAX)  # seconds
+CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 60, minimum=0)

@@ -373,6 +373,13 @@ class Event(EventDetails):
     def has_ended(self, now=None):
         return self.ends_at <= (now or timezone.now())
 
+    def has_started(self, now=None):
+        return self.starts_at <= (now or timezone.now())
+
+    def takes_report(self, now=None) -> bool:
+        """A published event that has started: its report can be written (events.services.report_save)."""
+        return self.status == EventStatus.PUBLISHED and self.has_started(now)
+
 
 class ShiftQuerySet(models.QuerySet):
     def with_counts(self):
@@ -410,7 +417,7 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_shift_ends_after_starts"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="events_shift_capacity_at_least_one"),
-            # events_shift_within_event is a trigger (migration 0002): it compares two tables.
+            # events_shift_within_event is a trigger (migrations 0002 and 0009): it compares two tables.
         ]
 
     def __str__(self):
@@ -419,6 +426,14 @@ class Shift(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def check_in_opens_at(self) -> dt.datetime:
+        """Check-in opens CHECK_IN_OPENS_MINUTES before the shift starts, and stays open after it."""
+        return self.starts_at - dt.timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+
+    def check_in_is_open(self, now=None) -> bool:
+        return self.check_in_opens_at <= (now or timezone.now())
 
     def clean(self):
         validate_window(self.starts_at, self.ends_at)

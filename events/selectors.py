@@ -43,6 +43,55 @@ def event_list(*, user) -> QuerySet:
     )
 
 
+# The lead dashboard's lists: every event of the chapters a user manages is in exactly one.
+
+DASHBOARD_LISTS = ("upcoming", "past", "drafts", "cancelled")
+
+
+def _dashboard_list(name: str, now: dt.datetime) -> Q:
+    return {
+        "upcoming": Q(status=EventStatus.PUBLISHED, ends_at__gt=now),
+        "past": Q(status=EventStatus.PUBLISHED, ends_at__lte=now),
+        "drafts": Q(status=EventStatus.DRAFT),
+        "cancelled": Q(status=EventStatus.CANCELLED),
+    }[name]
+
+
+# Upcoming events and drafts soonest first; past and cancelled ones the latest first.
+_DASHBOARD_ORDER = {
+    "upcoming": ("starts_at", "pk"),
+    "past": ("-starts_at", "-pk"),
+    "drafts": ("starts_at", "pk"),
+    "cancelled": ("-starts_at", "-pk"),
+}
+
+
+def managed_events(*, user) -> QuerySet:
+    """Every event of the chapters `user` manages (all of them for staff), in any status."""
+    managed = managed_chapter_ids(user)
+    return Event.objects.all() if managed is None else Event.objects.filter(chapter_id__in=managed)
+
+
+def dashboard_list(events: QuerySet, *, name: str, now: dt.datetime) -> QuerySet:
+    """
+    One of DASHBOARD_LISTS out of `events` (managed_events, perhaps searched): published events
+    still to end (upcoming) or ended (past), drafts, cancelled events; with their chapter and places.
+    """
+    return (
+        events.filter(_dashboard_list(name, now))
+        .select_related("chapter")
+        .with_places()
+        .order_by(*_DASHBOARD_ORDER[name])
+    )
+
+
+def dashboard_list_counts(events: QuerySet, *, now: dt.datetime) -> dict[str, int]:
+    """How many of `events` each of DASHBOARD_LISTS holds, in one query."""
+    return events.order_by().aggregate(
+        **{name: Count("pk", filter=_dashboard_list(name, now)) for name in DASHBOARD_LISTS}
+    )
+
+
 def events_near(queryset: QuerySet, *, latitude: float, longitude: float, radius_km: float) -> QuerySet:
     """
     Events within `radius_km` of a point, nearest first, annotated with `distance_km`.

@@ -25,11 +25,14 @@ from . import messages
 from .enums import EventStatus, SignupStatus, Visibility
 from .models import EVENT_DETAIL_FIELDS, Event, EventReport, EventSeries, Shift, Signup
 from .validators import (
+    duration_text,
     make_aware_local,
     parse_rrule,
+    shift_margin,
     validate_capacity,
     validate_hours,
     validate_online_link,
+    validate_shift_within_event,
     validate_window,
 )
 
@@ -144,27 +147,38 @@ def _snapshot(event: Event) -> dict:
 def _reschedule_shifts(event: Event, old_starts_at: dt.datetime, old_ends_at: dt.datetime) -> None:
     """
     Carry an event's shifts along when it moves: shifts that spanned the whole event span it again;
-    the others keep their offset from its start and must still fit inside it.
+    clear-up shifts (starting at or after its old end) keep their offset from its end; the others,
+    set-up shifts included, keep their offset from its start. Each must still lie within
+    SHIFT_MARGIN of the event (validate_shift_within_event).
 
-    The database refuses a shift outside its event at every statement, so the event is first
-    widened to cover both windows, then the shifts move, then it takes its final window.
+    The database refuses a shift outside its event (and its margin) at every statement, so the
+    event is first widened to cover both windows, then the shifts move, then it takes its final
+    window.
     """
-    delta = event.starts_at - old_starts_at
-    shifts = list(event.shifts.all())
+    start_delta = event.starts_at - old_starts_at
+    end_delta = event.ends_at - old_ends_at
+    margin = shift_margin()
     moved = []
-    for shift in shifts:
+    for shift in event.shifts.all():
         if shift.starts_at == old_starts_at and shift.ends_at == old_ends_at:
             shift.starts_at, shift.ends_at = event.starts_at, event.ends_at
         else:
+            delta = end_delta if shift.starts_at >= old_ends_at else start_delta
             shift.starts_at += delta
             shift.ends_at += delta
-            if shift.starts_at < event.starts_at or shift.ends_at > event.ends_at:
-                raise ValidationError(
-                    {
-                        "ends_at": _("The shift “%(shift)s” would no longer fit inside the event.")
-                        % {"shift": shift.name}
-                    }
+            try:
+                validate_shift_within_event(
+                    shift.starts_at, shift.ends_at, event.starts_at, event.ends_at, margin=margin
                 )
+            except ValidationError:
+                message = (
+                    _("The shift “%(shift)s” would no longer fit inside the event.")
+                    if not margin
+                    else _("The shift “%(shift)s” would no longer fit within %(margin)s of the event.")
+                )
+                raise ValidationError(
+                    {"ends_at": message % {"shift": shift.name, "margin": duration_text(margin)}}
+                ) from None
         moved.append(shift)
     if not moved:
         return
@@ -247,16 +261,18 @@ def event_publish(*, event: Event) -> Event:
     return locked
 
 
-def event_cancel(*, event: Event, note: str = "") -> Event:
+def event_cancel(*, event: Event, note: str = "", now: dt.datetime | None = None) -> Event:
     """
     Cancel an event. It stays listed and in feeds as cancelled, with `sequence` raised; its signups
     are kept (they are the list of people to tell, who are sent the lead's `note` after commit), but
-    no new signup is taken.
+    no new signup is taken. An event that has ended took place, and is not cancelled any more.
     """
     with transaction.atomic(durable=True):
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status == EventStatus.CANCELLED:
             raise ValidationError({"status": _("This event is already cancelled.")})
+        if locked.has_ended(now):
+            raise refusal("status", _("This event has already taken place; it cannot be cancelled."), "ended")
         locked.cancellation_note = note
         if locked.series_id is not None:
             locked.detached = True
@@ -432,12 +448,25 @@ def series_extend(*, series: EventSeries, now: dt.datetime | None = None) -> Eve
 
 
 def shift_create(
-    *, event: Event, name: str, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int, description: str = ""
+    *,
+    event: Event,
+    name: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    description: str = "",
+    now: dt.datetime | None = None,
 ) -> Shift:
+    """
+    Add a shift to an event that is neither cancelled nor over. It may start before and end after
+    the event's public times by up to SHIFT_MARGIN, for setting up and clearing up.
+    """
     with transaction.atomic(durable=True):
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status == EventStatus.CANCELLED:
             raise ValidationError({"event": _("Shifts cannot be added to a cancelled event.")})
+        if locked.has_ended(now):
+            raise refusal("event", _("Shifts cannot be added to an event that has taken place."), "ended")
         return _save(
             Shift(
                 event=locked,
@@ -646,15 +675,36 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
     return locked
 
 
-def signup_check_in(*, signup: Signup, attended: bool, hours: Decimal | None = None) -> Signup:
+def _check_in_opens_text(shift: Shift) -> str:
+    """When check-in of `shift` opens, in its event's zone: the refusal of an early check-in."""
+    opens = shift.check_in_opens_at.astimezone(shift.event.zone)
+    time = f"{opens:%a %d %b %Y, %H:%M} {opens:%Z}"
+    before = dt.timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+    if not before:
+        return _("Check-in for this shift opens when it starts, at %(time)s.") % {"time": time}
+    return _("Check-in for this shift opens at %(time)s, %(before)s before it starts.") % {
+        "time": time,
+        "before": duration_text(before),
+    }
+
+
+def signup_check_in(
+    *, signup: Signup, attended: bool, hours: Decimal | None = None, now: dt.datetime | None = None
+) -> Signup:
     """
     Record whether a confirmed volunteer came and the hours they served. Hours default to the
     shift's length when they attended and to zero for a no-show.
+
+    Check-in opens CHECK_IN_OPENS_MINUTES before the shift starts (Shift.check_in_opens_at) and
+    stays open after it; before, it is refused on `attended` with the code "too_early".
     """
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
-        locked = Signup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
+        locked = Signup.objects.select_for_update().select_related("shift__event").get(pk=signup.pk)
         if locked.status != SignupStatus.CONFIRMED:
             raise refusal("status", _("Only a confirmed volunteer can be checked in."), "not_confirmed")
+        if not locked.shift.check_in_is_open(now):
+            raise refusal("attended", _check_in_opens_text(locked.shift), "too_early")
         if hours is None:
             length = locked.shift.ends_at - locked.shift.starts_at
             hours = (
@@ -667,7 +717,7 @@ def signup_check_in(*, signup: Signup, attended: bool, hours: Decimal | None = N
             raise ValidationError({"hours": _("A volunteer who did not come served no hours.")})
         locked.attended = attended
         locked.hours = hours
-        locked.checked_in_at = timezone.now()
+        locked.checked_in_at = now
         _save(locked)
     return locked
 
@@ -687,7 +737,7 @@ def report_save(*, event: Event, updated_by: User | None, **counts) -> EventRepo
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status != EventStatus.PUBLISHED:
             raise refusal("event", _("Only a published event that took place has a report."), "not_held")
-        if locked.starts_at > timezone.now():
+        if not locked.has_started():
             raise refusal("event", _("A report can be written once the event has started."), "not_started")
         report, _created = EventReport.objects.get_or_create(event=locked)
         for name, value in counts.items():

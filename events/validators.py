@@ -10,8 +10,10 @@ import zoneinfo
 from decimal import Decimal
 
 from dateutil import rrule as dateutil_rrule
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .enums import Audience, EventFormat, Frequency
 
@@ -50,12 +52,48 @@ def validate_capacity(value: int | None, *, confirmed: int = 0) -> None:
         )
 
 
-def validate_shift_within_event(starts_at, ends_at, event_starts_at, event_ends_at) -> None:
-    """A shift happens inside its event: the twin of the events_shift_within_event trigger."""
-    if starts_at is not None and event_starts_at is not None and starts_at < event_starts_at:
-        raise ValidationError({"starts_at": _("The shift cannot start before its event starts.")})
-    if ends_at is not None and event_ends_at is not None and ends_at > event_ends_at:
-        raise ValidationError({"ends_at": _("The shift cannot end after its event ends.")})
+def shift_margin() -> dt.timedelta:
+    """How far a shift may start before and end after its event's public times (SHIFT_MARGIN)."""
+    return dt.timedelta(seconds=settings.SHIFT_MARGIN)
+
+
+def duration_text(value: dt.timedelta) -> str:
+    """A duration for people: "12 hours", "90 minutes" reads as "1 hour 30 minutes"."""
+    hours, minutes = divmod(int(value.total_seconds()) // 60, 60)
+    parts = [ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}] if hours else []
+    if minutes or not hours:
+        parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
+    return " ".join(parts)
+
+
+def validate_shift_within_event(
+    starts_at, ends_at, event_starts_at, event_ends_at, *, margin: dt.timedelta | None = None
+) -> None:
+    """
+    A shift lies within its event's public times widened by `margin` (SHIFT_MARGIN) on each side, so
+    that set-up and clear-up shifts fit while the event keeps the times the public sees. The twin of
+    the events_shift_within_event trigger, which allows SHIFT_MARGIN_MAX, the most SHIFT_MARGIN may
+    be (events/migrations/0009_shift_margin_trigger.py).
+    """
+    margin = shift_margin() if margin is None else margin
+    if starts_at is not None and event_starts_at is not None and starts_at < event_starts_at - margin:
+        if not margin:
+            raise ValidationError({"starts_at": _("The shift cannot start before its event starts.")})
+        raise ValidationError(
+            {
+                "starts_at": _("The shift cannot start more than %(margin)s before its event starts.")
+                % {"margin": duration_text(margin)}
+            }
+        )
+    if ends_at is not None and event_ends_at is not None and ends_at > event_ends_at + margin:
+        if not margin:
+            raise ValidationError({"ends_at": _("The shift cannot end after its event ends.")})
+        raise ValidationError(
+            {
+                "ends_at": _("The shift cannot end more than %(margin)s after its event ends.")
+                % {"margin": duration_text(margin)}
+            }
+        )
 
 
 def validate_audiences(value) -> None:

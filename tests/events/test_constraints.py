@@ -8,6 +8,7 @@ field-keyed message before the database would refuse are tested at the end.
 """
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -38,6 +39,10 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.UTC)
 END = dt.datetime(2026, 12, 5, 20, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
+SECOND = dt.timedelta(seconds=1)
+MICROSECOND = dt.timedelta(microseconds=1)
+LIMIT = dt.timedelta(hours=24)
+"""How far outside its event the trigger lets a shift reach (events 0009, settings.SHIFT_MARGIN_MAX)."""
 
 WITHIN_EVENT_SQLITE = "events_shift_within_event: a shift must lie inside its event"
 
@@ -182,34 +187,67 @@ def test_shift_updated_to_no_places_is_refused(event):
 
 @pytest.mark.parametrize(
     ("starts_at", "ends_at"),
-    [(START - HOUR, START + HOUR), (END - HOUR, END + HOUR), (START - HOUR, END + HOUR)],
-    ids=["starts-before", "ends-after", "wider"],
+    [
+        (START - LIMIT - SECOND, START + HOUR),
+        (END - HOUR, END + LIMIT + SECOND),
+        (START - LIMIT - SECOND, END + LIMIT + SECOND),
+        (START - LIMIT - MICROSECOND, START),
+        (END, END + LIMIT + MICROSECOND),
+    ],
+    ids=["starts-before", "ends-after", "wider", "a-microsecond-early", "a-microsecond-late"],
 )
-def test_shift_inserted_outside_its_event_is_refused(event, starts_at, ends_at):
+def test_shift_inserted_beyond_the_margin_of_its_event_is_refused(event, starts_at, ends_at):
     with pytest.raises(IntegrityError) as exc_info, transaction.atomic():
         Shift.objects.create(event=event, name="x", starts_at=starts_at, ends_at=ends_at, capacity=1)
 
     assert_violates(exc_info, "events_shift_within_event", sqlite=WITHIN_EVENT_SQLITE)
 
 
-def test_shift_inserted_exactly_on_its_events_window_is_stored(event):
-    shift = Shift.objects.create(event=event, name="x", starts_at=START, ends_at=END, capacity=1)
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [(START, END), (START - LIMIT, START), (END, END + LIMIT), (START - LIMIT, END + LIMIT)],
+    ids=["the-events-window", "set-up-at-the-limit", "clear-up-at-the-limit", "both"],
+)
+def test_shift_inserted_within_the_margin_of_its_event_is_stored(event, starts_at, ends_at):
+    shift = Shift.objects.create(event=event, name="x", starts_at=starts_at, ends_at=ends_at, capacity=1)
 
-    assert Shift.objects.filter(pk=shift.pk).exists()
+    assert Shift.objects.filter(pk=shift.pk).values_list("starts_at", "ends_at").get() == (starts_at, ends_at)
 
 
-def test_shift_updated_outside_its_event_is_refused(event):
+@pytest.mark.parametrize("fraction", [dt.timedelta(0), dt.timedelta(microseconds=500_000)], ids=["whole", "fraction"])
+def test_margin_keeps_the_fraction_of_a_second(chapter, fraction):
+    """SQLite stores ".ffffff" only when there is one; the trigger's arithmetic must keep it either way."""
+    event = EventFactory(chapter=chapter, starts_at=START + fraction, ends_at=END + fraction)
+
+    Shift.objects.create(event=event, name="at", starts_at=START + fraction - LIMIT, ends_at=START, capacity=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Shift.objects.create(
+            event=event, name="before", starts_at=START + fraction - LIMIT - MICROSECOND, ends_at=START, capacity=1
+        )
+
+    assert list(Shift.objects.filter(event=event).values_list("name", flat=True)) == ["at"]
+
+
+def test_shift_updated_beyond_the_margin_of_its_event_is_refused(event):
     shift = ShiftFactory(event=event)
 
     with pytest.raises(IntegrityError) as exc_info, transaction.atomic():
-        Shift.objects.filter(pk=shift.pk).update(ends_at=END + HOUR)
+        Shift.objects.filter(pk=shift.pk).update(ends_at=END + LIMIT + SECOND)
 
     assert_violates(exc_info, "events_shift_within_event", sqlite=WITHIN_EVENT_SQLITE)
 
 
+def test_shift_updated_to_a_set_up_time_within_the_margin_is_stored(event):
+    shift = ShiftFactory(event=event)
+
+    Shift.objects.filter(pk=shift.pk).update(starts_at=START - 3 * HOUR)
+
+    assert Shift.objects.filter(pk=shift.pk).values_list("starts_at", flat=True).get() == START - 3 * HOUR
+
+
 def test_shift_moved_to_an_event_it_does_not_fit_is_refused(event, chapter):
     shift = ShiftFactory(event=event)
-    later = EventFactory(chapter=chapter, starts_at=END + HOUR, ends_at=END + 3 * HOUR)
+    later = EventFactory(chapter=chapter, starts_at=END + LIMIT + HOUR, ends_at=END + LIMIT + 3 * HOUR)
 
     with pytest.raises(IntegrityError) as exc_info, transaction.atomic():
         Shift.objects.filter(pk=shift.pk).update(event=later)
@@ -219,10 +257,14 @@ def test_shift_moved_to_an_event_it_does_not_fit_is_refused(event, chapter):
 
 @pytest.mark.parametrize(
     "window",
-    [{"starts_at": START + HOUR}, {"ends_at": END - HOUR}, {"starts_at": END + HOUR, "ends_at": END + 5 * HOUR}],
+    [
+        {"starts_at": START + LIMIT + SECOND, "ends_at": START + LIMIT + HOUR},
+        {"starts_at": START - LIMIT - HOUR, "ends_at": END - LIMIT - SECOND},
+        {"starts_at": END + LIMIT + HOUR, "ends_at": END + LIMIT + 5 * HOUR},
+    ],
     ids=["later-start", "earlier-end", "moved-away"],
 )
-def test_event_moved_so_that_a_shift_falls_outside_is_refused(event, window):
+def test_event_moved_so_that_a_shift_falls_beyond_its_margin_is_refused(event, window):
     ShiftFactory(event=event)
 
     with pytest.raises(IntegrityError) as exc_info, transaction.atomic():
@@ -403,16 +445,47 @@ def test_validate_capacity_accepts_enough_places(value, confirmed):
 @pytest.mark.parametrize(
     ("starts_at", "ends_at", "errors"),
     [
-        (START - HOUR, END, {"starts_at": ["The shift cannot start before its event starts."]}),
-        (START, END + HOUR, {"ends_at": ["The shift cannot end after its event ends."]}),
+        (
+            START - 12 * HOUR - SECOND,
+            END,
+            {"starts_at": ["The shift cannot start more than 12 hours before its event starts."]},
+        ),
+        (START, END + 12 * HOUR + SECOND, {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]}),
     ],
 )
-def test_validate_shift_within_event_names_the_side_that_sticks_out(starts_at, ends_at, errors):
+def test_validate_shift_within_event_names_the_side_beyond_the_margin(starts_at, ends_at, errors):
     assert _errors(validate_shift_within_event, starts_at, ends_at, START, END) == errors
 
 
-def test_validate_shift_within_event_accepts_the_events_own_window():
-    assert validate_shift_within_event(START, END, START, END) is None
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [(START, END), (START - 12 * HOUR, START), (END, END + 12 * HOUR), (START + HOUR, END - HOUR)],
+    ids=["own-window", "set-up", "clear-up", "inside"],
+)
+def test_validate_shift_within_event_accepts_shifts_within_the_default_margin(starts_at, ends_at):
+    assert validate_shift_within_event(starts_at, ends_at, START, END) is None
+
+
+def test_validate_shift_within_event_follows_the_setting(settings):
+    settings.SHIFT_MARGIN = 90 * 60
+
+    assert validate_shift_within_event(START - 90 * dt.timedelta(minutes=1), END, START, END) is None
+    assert _errors(validate_shift_within_event, START - 2 * HOUR, END, START, END) == {
+        "starts_at": ["The shift cannot start more than 1 hour 30 minutes before its event starts."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "errors"),
+    [
+        (START - SECOND, END, {"starts_at": ["The shift cannot start before its event starts."]}),
+        (START, END + SECOND, {"ends_at": ["The shift cannot end after its event ends."]}),
+    ],
+)
+def test_validate_shift_within_event_without_a_margin_keeps_shifts_inside(settings, starts_at, ends_at, errors):
+    settings.SHIFT_MARGIN = 0
+
+    assert _errors(validate_shift_within_event, starts_at, ends_at, START, END) == errors
 
 
 @pytest.mark.parametrize(
@@ -509,3 +582,10 @@ def test_parse_rrule_names_recurrence():
     assert _errors(parse_rrule, "FREQ=WEEKLY", dtstart=dt.datetime(2027, 1, 1, 18)) == {  # noqa: DTZ001
         "recurrence": ["The rule must end: add COUNT=<n> or UNTIL=<date>."]
     }
+
+
+def test_the_triggers_bound_is_the_most_shift_margin_may_be(settings):
+    migration = importlib.import_module("events.migrations.0009_shift_margin_trigger")
+
+    assert dt.timedelta(hours=migration.MARGIN_HOURS) == dt.timedelta(seconds=settings.SHIFT_MARGIN_MAX) == LIMIT
+    assert dt.timedelta(seconds=settings.SHIFT_MARGIN) <= LIMIT

@@ -134,13 +134,21 @@ def test_shift_clean_refuses_a_window_outside_its_event_and_no_places(chapter):
     }
 
 
-def test_shift_clean_refuses_a_window_outside_its_event(chapter):
-    shift = Shift(event=_event(chapter), name="x", starts_at=START - HOUR, ends_at=END, capacity=2)
+def test_shift_clean_refuses_a_window_beyond_the_margin_of_its_event(chapter):
+    shift = Shift(event=_event(chapter), name="x", starts_at=START - 13 * HOUR, ends_at=END, capacity=2)
 
     with pytest.raises(ValidationError) as exc_info:
         shift.full_clean()
 
-    assert exc_info.value.message_dict == {"starts_at": ["The shift cannot start before its event starts."]}
+    assert exc_info.value.message_dict == {
+        "starts_at": ["The shift cannot start more than 12 hours before its event starts."]
+    }
+
+
+def test_shift_clean_accepts_a_set_up_shift_before_its_event(chapter):
+    shift = Shift(event=_event(chapter), name="Set-up", starts_at=START - 2 * HOUR, ends_at=START, capacity=2)
+
+    assert shift.full_clean() is None
 
 
 def test_signup_clean_refuses_hours_out_of_range(chapter):

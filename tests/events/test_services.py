@@ -207,6 +207,36 @@ def test_event_update_resizes_a_spanning_shift_and_moves_the_others(chapter):
     assert (later.starts_at, later.ends_at) == (START + 25 * HOUR, START + 26 * HOUR)
 
 
+def test_event_update_carries_set_up_shifts_from_its_start_and_clear_up_shifts_from_its_end(chapter):
+    event = _event(chapter)
+    spanning = ShiftFactory(event=event, starts_at=START, ends_at=END)
+    set_up = ShiftFactory(event=event, name="Set-up", starts_at=START - 2 * HOUR, ends_at=START)
+    clear_up = ShiftFactory(event=event, name="Clear-up", starts_at=END, ends_at=END + HOUR)
+
+    # A day later, and an hour longer.
+    event_update(event=event, starts_at=START + 24 * HOUR, ends_at=END + 25 * HOUR)
+
+    for shift in (spanning, set_up, clear_up):
+        shift.refresh_from_db()
+    assert (spanning.starts_at, spanning.ends_at) == (START + 24 * HOUR, END + 25 * HOUR)
+    assert (set_up.starts_at, set_up.ends_at) == (START + 22 * HOUR, START + 24 * HOUR)
+    assert (clear_up.starts_at, clear_up.ends_at) == (END + 25 * HOUR, END + 26 * HOUR)
+
+
+def test_event_update_moves_set_up_shifts_a_long_way(chapter):
+    """Moved a week back: the widening step covers both windows and their margins at every statement."""
+    event = _event(chapter)
+    ShiftFactory(event=event, starts_at=START, ends_at=END)
+    set_up = ShiftFactory(event=event, name="Set-up", starts_at=START - 12 * HOUR, ends_at=START - 11 * HOUR)
+    clear_up = ShiftFactory(event=event, name="Clear-up", starts_at=END + 11 * HOUR, ends_at=END + 12 * HOUR)
+
+    event_update(event=event, starts_at=START - 7 * 24 * HOUR, ends_at=END - 7 * 24 * HOUR)
+
+    set_up.refresh_from_db()
+    clear_up.refresh_from_db()
+    assert (set_up.starts_at, clear_up.ends_at) == (START - 180 * HOUR, END - 156 * HOUR)
+
+
 def test_event_update_moves_an_event_to_a_window_that_does_not_overlap_the_old_one(chapter):
     event = _event(chapter)
     shift = ShiftFactory(event=event, starts_at=START, ends_at=END)
@@ -220,6 +250,25 @@ def test_event_update_moves_an_event_to_a_window_that_does_not_overlap_the_old_o
 
 
 def test_event_update_refuses_a_window_a_shift_would_no_longer_fit_in(chapter):
+    end = START + 48 * HOUR
+    event = _event(chapter, ends_at=end)
+    ShiftFactory(event=event, starts_at=START, ends_at=end)
+    ShiftFactory(event=event, name="Clean-up", starts_at=end - HOUR, ends_at=end)
+
+    # Two days become two hours: the last hour's shift would end 46 hours after the event.
+    with pytest.raises(ValidationError) as exc_info:
+        event_update(event=event, ends_at=START + 2 * HOUR)
+
+    assert exc_info.value.message_dict == {
+        "ends_at": ["The shift “Clean-up” would no longer fit within 12 hours of the event."]
+    }
+    event.refresh_from_db()
+    assert (event.ends_at, event.sequence) == (end, 0)
+    assert sorted(event.shifts.values_list("ends_at", flat=True)) == [end, end]
+
+
+def test_event_update_without_a_margin_keeps_shifts_inside(chapter, settings):
+    settings.SHIFT_MARGIN = 0
     event = _event(chapter)
     ShiftFactory(event=event, starts_at=START, ends_at=END)
     ShiftFactory(event=event, name="Clean-up", starts_at=END - HOUR, ends_at=END)
@@ -228,9 +277,6 @@ def test_event_update_refuses_a_window_a_shift_would_no_longer_fit_in(chapter):
         event_update(event=event, ends_at=END - 2 * HOUR)
 
     assert exc_info.value.message_dict == {"ends_at": ["The shift “Clean-up” would no longer fit inside the event."]}
-    event.refresh_from_db()
-    assert (event.ends_at, event.sequence) == (END, 0)
-    assert sorted(event.shifts.values_list("ends_at", flat=True)) == [END, END]
 
 
 def test_event_update_refuses_an_end_before_the_start(chapter):
@@ -357,7 +403,7 @@ def test_event_cancel_keeps_signups_stores_the_note_and_raises_sequence(chapter)
     shift = _shift(chapter)
     signup = SignupFactory(shift=shift)
 
-    event_cancel(event=shift.event, note="Storm warning")
+    event_cancel(event=shift.event, note="Storm warning", now=NOW)
 
     event = Event.objects.get(pk=shift.event_id)
     signup.refresh_from_db()
@@ -365,11 +411,23 @@ def test_event_cancel_keeps_signups_stores_the_note_and_raises_sequence(chapter)
     assert signup.status == SignupStatus.CONFIRMED
 
 
+def test_event_cancel_refuses_an_event_that_has_taken_place(chapter):
+    shift = _shift(chapter)
+
+    with pytest.raises(ValidationError) as exc_info:
+        event_cancel(event=shift.event, note="Too late", now=END)
+
+    assert exc_info.value.message_dict == {"status": ["This event has already taken place; it cannot be cancelled."]}
+    assert [error.code for error in exc_info.value.error_dict["status"]] == ["ended"]
+    event = Event.objects.get(pk=shift.event_id)
+    assert (event.status, event.sequence) == (EventStatus.PUBLISHED, 0)
+
+
 def test_event_cancel_refuses_an_event_already_cancelled(chapter):
     event = _event(chapter, status=EventStatus.CANCELLED, cancellation_note="First")
 
     with pytest.raises(ValidationError) as exc_info:
-        event_cancel(event=event, note="Second")
+        event_cancel(event=event, note="Second", now=NOW)
 
     assert exc_info.value.message_dict == {"status": ["This event is already cancelled."]}
     event.refresh_from_db()
@@ -380,7 +438,7 @@ def test_event_cancel_of_an_online_draft_without_a_link_succeeds(chapter):
     event = _event(chapter, status=EventStatus.DRAFT, format=EventFormat.ONLINE)
     ShiftFactory(event=event)
 
-    cancelled = event_cancel(event=event)
+    cancelled = event_cancel(event=event, now=NOW)
 
     assert cancelled.status == EventStatus.CANCELLED
 
@@ -413,7 +471,7 @@ def test_event_delete_refuses_an_event_that_is_not_a_draft(chapter, status):
 def test_shift_create_adds_a_shift_inside_the_event(chapter):
     event = _event(chapter)
 
-    shift = shift_create(event=event, name="Greeter", starts_at=START, ends_at=START + HOUR, capacity=3)
+    shift = shift_create(event=event, name="Greeter", starts_at=START, ends_at=START + HOUR, capacity=3, now=NOW)
 
     assert list(event.shifts.values_list("pk", "name", "starts_at", "ends_at", "capacity")) == [
         (shift.pk, "Greeter", START, START + HOUR, 3)
@@ -423,8 +481,12 @@ def test_shift_create_adds_a_shift_inside_the_event(chapter):
 @pytest.mark.parametrize(
     ("starts_at", "ends_at", "errors"),
     [
-        (START - HOUR, START + HOUR, {"starts_at": ["The shift cannot start before its event starts."]}),
-        (END - HOUR, END + HOUR, {"ends_at": ["The shift cannot end after its event ends."]}),
+        (
+            START - 13 * HOUR,
+            START + HOUR,
+            {"starts_at": ["The shift cannot start more than 12 hours before its event starts."]},
+        ),
+        (END - HOUR, END + 13 * HOUR, {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]}),
         (START + HOUR, START + HOUR, {"ends_at": ["The end must be after the start."]}),
     ],
 )
@@ -432,7 +494,7 @@ def test_shift_create_refuses_a_window_outside_the_event_or_backwards(chapter, s
     event = _event(chapter)
 
     with pytest.raises(ValidationError) as exc_info:
-        shift_create(event=event, name="Greeter", starts_at=starts_at, ends_at=ends_at, capacity=3)
+        shift_create(event=event, name="Greeter", starts_at=starts_at, ends_at=ends_at, capacity=3, now=NOW)
 
     assert exc_info.value.message_dict == errors
     assert Shift.objects.count() == 0
@@ -442,9 +504,34 @@ def test_shift_create_refuses_a_cancelled_event(chapter):
     event = _event(chapter, status=EventStatus.CANCELLED)
 
     with pytest.raises(ValidationError) as exc_info:
-        shift_create(event=event, name="Greeter", starts_at=START, ends_at=END, capacity=3)
+        shift_create(event=event, name="Greeter", starts_at=START, ends_at=END, capacity=3, now=NOW)
 
     assert exc_info.value.message_dict == {"event": ["Shifts cannot be added to a cancelled event."]}
+
+
+@pytest.mark.parametrize(
+    ("name", "starts_at", "ends_at"),
+    [("Set-up", START - 3 * HOUR, START), ("Clear-up", END, END + 2 * HOUR), ("Long day", START - 12 * HOUR, END)],
+)
+def test_shift_create_adds_set_up_and_clear_up_shifts_outside_the_public_times(chapter, name, starts_at, ends_at):
+    event = _event(chapter)
+
+    shift = shift_create(event=event, name=name, starts_at=starts_at, ends_at=ends_at, capacity=2, now=NOW)
+
+    event.refresh_from_db()
+    assert (shift.starts_at, shift.ends_at) == (starts_at, ends_at)
+    assert (event.starts_at, event.ends_at, event.sequence) == (START, END, 0)
+
+
+def test_shift_create_refuses_an_event_that_has_taken_place(chapter):
+    event = _event(chapter)
+
+    with pytest.raises(ValidationError) as exc_info:
+        shift_create(event=event, name="Late", starts_at=START, ends_at=END, capacity=3, now=END)
+
+    assert exc_info.value.message_dict == {"event": ["Shifts cannot be added to an event that has taken place."]}
+    assert [error.code for error in exc_info.value.error_dict["event"]] == ["ended"]
+    assert Shift.objects.count() == 0
 
 
 def test_shift_update_refuses_a_capacity_below_the_confirmed_count(chapter):
@@ -493,9 +580,9 @@ def test_shift_update_refuses_a_window_outside_the_event(chapter):
     shift = _shift(chapter)
 
     with pytest.raises(ValidationError) as exc_info:
-        shift_update(shift=shift, ends_at=END + HOUR)
+        shift_update(shift=shift, ends_at=END + 13 * HOUR)
 
-    assert exc_info.value.message_dict == {"ends_at": ["The shift cannot end after its event ends."]}
+    assert exc_info.value.message_dict == {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]}
 
 
 def test_shift_delete_deletes_a_shift_nobody_holds(chapter):
@@ -681,7 +768,7 @@ def test_signup_create_ignores_an_overlapping_signup_for_a_cancelled_event(chapt
     called_off = _shift(chapter)
     replacement = _shift(chapter)
     signup_create(user=outsider, shift=called_off, now=NOW)
-    event_cancel(event=called_off.event)
+    event_cancel(event=called_off.event, now=NOW)
 
     signup = signup_create(user=outsider, shift=replacement, now=NOW)
 
@@ -817,7 +904,7 @@ def test_signup_check_in_of_an_attendee_defaults_hours_to_the_shift_length(chapt
     shift = ShiftFactory(event=event, starts_at=START, ends_at=START + dt.timedelta(hours=2, minutes=30))
     signup = SignupFactory(shift=shift)
 
-    checked = signup_check_in(signup=signup, attended=True)
+    checked = signup_check_in(signup=signup, now=START, attended=True)
 
     checked.refresh_from_db()
     assert (checked.attended, checked.hours) == (True, Decimal("2.50"))
@@ -828,7 +915,7 @@ def test_signup_check_in_of_an_attendee_of_a_long_shift_caps_hours_at_a_day(chap
     event = _event(chapter, ends_at=START + 30 * HOUR)
     signup = SignupFactory(shift=ShiftFactory(event=event, starts_at=START, ends_at=START + 30 * HOUR))
 
-    checked = signup_check_in(signup=signup, attended=True)
+    checked = signup_check_in(signup=signup, now=START, attended=True)
 
     checked.refresh_from_db()
     assert (checked.attended, checked.hours) == (True, Decimal("24.00"))
@@ -837,7 +924,7 @@ def test_signup_check_in_of_an_attendee_of_a_long_shift_caps_hours_at_a_day(chap
 def test_signup_check_in_of_a_no_show_records_zero_hours(chapter):
     signup = SignupFactory(shift=_shift(chapter))
 
-    checked = signup_check_in(signup=signup, attended=False)
+    checked = signup_check_in(signup=signup, now=START, attended=False)
 
     checked.refresh_from_db()
     assert (checked.attended, checked.hours) == (False, Decimal("0.00"))
@@ -846,7 +933,7 @@ def test_signup_check_in_of_a_no_show_records_zero_hours(chapter):
 def test_signup_check_in_records_the_hours_given(chapter):
     signup = SignupFactory(shift=_shift(chapter))
 
-    checked = signup_check_in(signup=signup, attended=True, hours=Decimal("1.25"))
+    checked = signup_check_in(signup=signup, now=START, attended=True, hours=Decimal("1.25"))
 
     checked.refresh_from_db()
     assert (checked.attended, checked.hours) == (True, Decimal("1.25"))
@@ -857,7 +944,7 @@ def test_signup_check_in_refuses_hours_out_of_range(chapter, hours):
     signup = SignupFactory(shift=_shift(chapter))
 
     with pytest.raises(ValidationError) as exc_info:
-        signup_check_in(signup=signup, attended=True, hours=hours)
+        signup_check_in(signup=signup, now=START, attended=True, hours=hours)
 
     assert exc_info.value.message_dict == {"hours": ["Hours served must be between 0 and 24."]}
     signup.refresh_from_db()
@@ -868,9 +955,82 @@ def test_signup_check_in_refuses_hours_for_a_no_show(chapter):
     signup = SignupFactory(shift=_shift(chapter))
 
     with pytest.raises(ValidationError) as exc_info:
-        signup_check_in(signup=signup, attended=False, hours=Decimal(2))
+        signup_check_in(signup=signup, now=START, attended=False, hours=Decimal(2))
 
     assert exc_info.value.message_dict == {"hours": ["A volunteer who did not come served no hours."]}
+
+
+@pytest.mark.parametrize(
+    "now",
+    [START - HOUR, START + 2 * HOUR, END + 24 * 7 * HOUR],
+    ids=["as-it-opens", "during", "a-week-later"],
+)
+def test_signup_check_in_is_open_from_an_hour_before_the_shift_and_stays_open(chapter, now):
+    signup = SignupFactory(shift=_shift(chapter))
+
+    checked = signup_check_in(signup=signup, attended=True, now=now)
+
+    checked.refresh_from_db()
+    assert (checked.attended, checked.checked_in_at) == (True, now)
+
+
+def test_signup_check_in_before_it_opens_is_refused_with_the_time_it_opens(chapter):
+    signup = SignupFactory(shift=_shift(chapter))
+
+    with pytest.raises(ValidationError) as exc_info:
+        signup_check_in(signup=signup, attended=True, now=START - HOUR - dt.timedelta(seconds=1))
+
+    assert exc_info.value.message_dict == {
+        "attended": ["Check-in for this shift opens at Sat 05 Dec 2026, 09:00 CST, 1 hour before it starts."]
+    }
+    assert [error.code for error in exc_info.value.error_dict["attended"]] == ["too_early"]
+    signup.refresh_from_db()
+    assert (signup.attended, signup.hours, signup.checked_in_at) == (None, None, None)
+
+
+def test_signup_check_in_twelve_days_ahead_is_refused(chapter):
+    signup = SignupFactory(shift=_shift(chapter))
+
+    with pytest.raises(ValidationError) as exc_info:
+        signup_check_in(signup=signup, attended=False, now=START - 12 * 24 * HOUR)
+
+    assert [error.code for error in exc_info.value.error_dict["attended"]] == ["too_early"]
+
+
+def test_signup_check_in_opening_follows_the_setting(chapter, settings):
+    settings.CHECK_IN_OPENS_MINUTES = 15
+    signup = SignupFactory(shift=_shift(chapter))
+
+    with pytest.raises(ValidationError) as exc_info:
+        signup_check_in(signup=signup, attended=True, now=START - dt.timedelta(minutes=16))
+    checked = signup_check_in(signup=signup, attended=True, now=START - dt.timedelta(minutes=15))
+
+    assert exc_info.value.message_dict == {
+        "attended": ["Check-in for this shift opens at Sat 05 Dec 2026, 09:45 CST, 15 minutes before it starts."]
+    }
+    assert checked.attended is True
+
+
+def test_signup_check_in_opening_when_the_shift_starts(chapter, settings):
+    settings.CHECK_IN_OPENS_MINUTES = 0
+    signup = SignupFactory(shift=_shift(chapter))
+
+    with pytest.raises(ValidationError) as exc_info:
+        signup_check_in(signup=signup, attended=True, now=START - dt.timedelta(seconds=1))
+
+    assert exc_info.value.message_dict == {
+        "attended": ["Check-in for this shift opens when it starts, at Sat 05 Dec 2026, 10:00 CST."]
+    }
+
+
+def test_signup_check_in_of_a_set_up_shift_opens_before_the_shift_not_the_event(chapter):
+    event = _event(chapter)
+    set_up = ShiftFactory(event=event, name="Set-up", starts_at=START - 3 * HOUR, ends_at=START)
+    signup = SignupFactory(shift=set_up)
+
+    checked = signup_check_in(signup=signup, attended=True, now=START - 4 * HOUR)
+
+    assert (checked.attended, checked.hours) == (True, Decimal("3.00"))
 
 
 @pytest.mark.parametrize("status", [SignupStatus.WAITLISTED, SignupStatus.CANCELLED])
@@ -880,7 +1040,7 @@ def test_signup_check_in_refuses_a_signup_that_is_not_confirmed(chapter, status)
     )
 
     with pytest.raises(ValidationError) as exc_info:
-        signup_check_in(signup=signup, attended=True)
+        signup_check_in(signup=signup, now=START, attended=True)
 
     assert exc_info.value.message_dict == {"status": ["Only a confirmed volunteer can be checked in."]}
     signup.refresh_from_db()
