@@ -86,7 +86,7 @@ MATRIX = {
     ("shift-signups", "POST"):          ("public_shift",       (401, 201, 201, 201, 201, 201, 201)),
     ("signup-detail", "GET"):           ("signup",             (401, 404, 404, 200, 404, 200, 200)),
     ("signup-detail", "DELETE"):        ("signup",             (401, 404, 404, 200, 404, 200, 200)),
-    ("signup-check-in", "POST"):        ("signup",             (401, 404, 404, 200, 404, 200, 200)),
+    ("signup-check-in", "POST"):        ("held_signup",        (401, 404, 404, 200, 404, 200, 200)),
 }
 # fmt: on
 
@@ -156,6 +156,7 @@ class World:
     members_shift: Shift
     past_event: Event
     signup: Signup
+    held_signup: Signup  # on past_event: check-in opens shortly before a shift (events.services.signup_check_in)
     membership: Membership
     newcomer: User
     account: User
@@ -171,6 +172,11 @@ def world(chapter):
     members_event = EventFactory(chapter=chapter, title="Members evening", visibility=Visibility.MEMBERS)
     account = UserFactory(email="account@example.org")
     EmailAddress.objects.create(user=account, email=account.email, verified=True, primary=True)
+    past_shift = ShiftFactory(
+        event__chapter=chapter,
+        event__title="Last week's evening",
+        event__starts_at=timezone.now().replace(microsecond=0) - dt.timedelta(days=7),
+    )
     return World(
         chapter=chapter,
         campaign=CampaignFactory(slug="prevention-month"),
@@ -180,12 +186,9 @@ def world(chapter):
         draft_event=draft_event,
         members_event=members_event,
         members_shift=ShiftFactory(event=members_event),
-        past_event=ShiftFactory(
-            event__chapter=chapter,
-            event__title="Last week's evening",
-            event__starts_at=timezone.now().replace(microsecond=0) - dt.timedelta(days=7),
-        ).event,
+        past_event=past_shift.event,
         signup=SignupFactory(shift=public_shift, user__email="someone-else@example.org"),
+        held_signup=SignupFactory(shift=past_shift, user__email="came-last-week@example.org"),
         membership=MembershipFactory(chapter=chapter, user__email="plain-member@example.org"),
         newcomer=UserFactory(email="newcomer@example.org"),
         account=account,

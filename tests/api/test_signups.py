@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from events.enums import EventStatus, SignupStatus, Visibility
 from events.models import Signup
@@ -127,13 +128,33 @@ def test_someone_elses_signup_is_not_found(as_user, shift, outsider, other_lead)
     assert signup.status == SignupStatus.CONFIRMED
 
 
-def test_lead_checks_in_a_volunteer(as_user, lead, shift):
-    signup = SignupFactory(shift=shift)
+@pytest.fixture
+def started_shift(chapter):
+    """A two-hour shift that started half an hour ago: its check-in is open."""
+    starts = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=30)
+    return ShiftFactory(event__chapter=chapter, event__starts_at=starts, capacity=2)
+
+
+def test_lead_checks_in_a_volunteer(as_user, lead, started_shift):
+    signup = SignupFactory(shift=started_shift)
 
     response = as_user(lead).post(f"/api/v1/signups/{signup.pk}/check-in/", {"attended": True}, format="json")
 
     assert response.status_code == 200
     assert (response.json()["attended"], response.json()["hours"]) == (True, "2.00")
+
+
+def test_check_in_before_it_opens_is_refused_naming_the_field(as_user, lead, shift):
+    signup = SignupFactory(shift=shift)  # a week ahead
+
+    response = as_user(lead).post(f"/api/v1/signups/{signup.pk}/check-in/", {"attended": True}, format="json")
+
+    assert response.status_code == 400
+    [message] = response.json()["attended"]
+    assert message.startswith("Check-in for this shift opens at ")
+    assert message.endswith(", 1 hour before it starts.")
+    signup.refresh_from_db()
+    assert signup.attended is None
 
 
 def test_volunteer_cannot_check_themselves_in(as_user, shift):
@@ -146,8 +167,8 @@ def test_volunteer_cannot_check_themselves_in(as_user, shift):
     assert signup.attended is None
 
 
-def test_check_in_refuses_bad_hours(as_user, lead, shift):
-    signup = SignupFactory(shift=shift)
+def test_check_in_refuses_bad_hours(as_user, lead, started_shift):
+    signup = SignupFactory(shift=started_shift)
 
     response = as_user(lead).post(
         f"/api/v1/signups/{signup.pk}/check-in/", {"attended": True, "hours": "30"}, format="json"
