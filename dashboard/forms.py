@@ -15,11 +15,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import Audience, Frequency
-from events.models import EVENT_DETAIL_FIELDS, Event, EventSeries, Shift
+from events.models import EVENT_DETAIL_FIELDS, Event, EventReport, EventSeries, Shift
 from events.validators import (
     MAX_CAPACITY,
+    MAX_REPORT_COUNT,
+    duration_text,
     make_aware_local,
     parse_rrule,
+    shift_margin,
     validate_capacity,
     validate_hours,
     validate_shift_within_event,
@@ -312,6 +315,12 @@ class ShiftForm(LocalWindowMixin, forms.Form):
         super().__init__(*args, **kwargs)
         local = _("Local time in %(zone)s, the event's time zone.") % {"zone": event.timezone}
         self.fields["start_time"].help_text = self.fields["end_time"].help_text = local
+        margin = shift_margin()
+        if margin:
+            self.fields["start_date"].help_text = _(
+                "A set-up or clear-up shift may start up to %(margin)s before the event and end up to "
+                "%(margin)s after it; the event's own times stay the ones the public sees."
+            ) % {"margin": duration_text(margin)}
         if confirmed:
             self.fields["capacity"].help_text = _("%(confirmed)d volunteers are confirmed.") % {"confirmed": confirmed}
 
@@ -380,6 +389,31 @@ class CheckInForm(forms.Form):
         if data.get("attended") is False and data.get("hours"):
             self.add_error("hours", _("A volunteer who did not come served no hours."))
         return data
+
+
+def _report_count(name: str) -> forms.IntegerField:
+    return EventReport._meta.get_field(name).formfield(min_value=0, max_value=MAX_REPORT_COUNT)
+
+
+class ReportForm(forms.Form):
+    """What a held event reached, as events.services.report_save takes it; volunteer figures come from check-ins."""
+
+    people_reached = _report_count("people_reached")
+    materials_distributed = _report_count("materials_distributed")
+    partners_engaged = _report_count("partners_engaged")
+    notes = EventReport._meta.get_field("notes").formfield(widget=forms.Textarea(attrs={"rows": 6}))
+
+    FIELDS = ("people_reached", "materials_distributed", "partners_engaged", "notes")
+
+    def __init__(self, *args, report: dict, **kwargs):
+        kwargs.setdefault("initial", {name: report[name] for name in self.FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields["people_reached"].help_text = _("People who heard the talk, visited the table or took part.")
+        self.fields["materials_distributed"].help_text = _("Flyers, cards and booklets handed out.")
+        self.fields["partners_engaged"].help_text = _("Partner organizations that took part.")
+
+    def counts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
 class EmailVolunteersForm(forms.Form):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/<int:pk>/roster/", dashboard.roster, name="roster"),
     path("events/<int:pk>/roster.csv", dashboard.roster_csv, name="roster_csv"),
     path("events/<int:pk>/email/", dashboard.email_event, name="email_event"),
+    path("events/<int:pk>/report/", dashboard.report, name="report"),
     path("series/<int:pk>/edit/", dashboard.series_edit, name="series_edit"),
     path("series/<int:pk>/publish/", dashboard.series_publish_view, name="series_publish"),
     path("shifts/<int:pk>/edit/", dashboard.shift_edit, name="shift_edit"),

@@ -1,7 +1,7 @@
 """
 The lead dashboard's views: coordinators and leads run their chapters' events here (staff: every
-chapter), from drafts to rosters, check-in, CSV export and email to volunteers; leads also manage
-members and roles.
+chapter), from drafts to rosters, check-in, the report, CSV export and email to volunteers; leads
+also manage members and roles.
 
 Every page asks the permission predicates and answers 404 outside the user's scope, so the
 existence of another chapter's events does not leak. Writes go through the services; their
@@ -9,6 +9,7 @@ refusals are shown beside the form field they name.
 """
 
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,21 +25,24 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.enums import EventStatus, SignupStatus
+from events.filters import EventFilter
 from events.messages import record_volunteer_message
 from events.models import Event, EventSeries, Shift, Signup
 from events.permissions import can_check_in, can_manage_event
+from events.selectors import DASHBOARD_LISTS, dashboard_list, dashboard_list_counts, managed_events, shifts_with_counts
+from events.selectors import event_report as event_report_selector
 from events.selectors import roster as roster_selector
-from events.selectors import shifts_with_counts
 from events.services import (
     event_cancel,
     event_create,
     event_delete,
     event_publish,
     event_update,
+    report_save,
     series_publish,
     series_update,
     shift_cancel,
@@ -46,6 +51,7 @@ from events.services import (
     shift_update,
     signup_check_in,
 )
+from events.validators import duration_text
 from outreach.enums import Role
 from outreach.models import Chapter, Membership
 from outreach.permissions import can_manage_chapter_events, can_manage_memberships, managed_chapter_ids
@@ -57,6 +63,7 @@ from .forms import (
     EmailVolunteersForm,
     EventForm,
     MemberAddForm,
+    ReportForm,
     RoleForm,
     SeriesForm,
     ShiftForm,
@@ -104,25 +111,55 @@ def _refusal_text(error: ValidationError) -> str:
 
 # Home
 
+LIST_LABELS = {
+    "upcoming": gettext_lazy("Upcoming"),
+    "past": gettext_lazy("Past"),
+    "drafts": gettext_lazy("Drafts"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+LIST_EMPTY = {
+    "upcoming": gettext_lazy("No upcoming events."),
+    "past": gettext_lazy("No past events."),
+    "drafts": gettext_lazy("No drafts."),
+    "cancelled": gettext_lazy("No cancelled events."),
+}
+
 
 @login_required
 def home(request):
-    """The user's managed chapters, each with its upcoming events (drafts too) and quick links."""
+    """
+    The user's managed chapters with their quick links, and their events in one of four lists
+    (`?show=upcoming|past|drafts|cancelled`), searched by text (`q`) and paged by SITE_PAGE_SIZE.
+    """
     ids = managed_chapter_ids(request.user)
     if ids == []:
         raise Http404
     chapters = list(Chapter.objects.order_by("name") if ids is None else Chapter.objects.filter(pk__in=ids))
     chapters.sort(key=lambda chapter: chapter.name)
-    events = (
-        Event.objects.filter(chapter__in=chapters).upcoming(timezone.now()).with_places().order_by("starts_at", "pk")
-    )
-    by_chapter = defaultdict(list)
-    for event in events:
-        by_chapter[event.chapter_id].append(event)
     for chapter in chapters:
-        chapter.upcoming_events = by_chapter[chapter.pk]
         chapter.can_manage_members = can_manage_memberships(request.user, chapter)
-    return render(request, "dashboard/home.html", {"chapters": chapters})
+    show = request.GET.get("show")
+    show = show if show in DASHBOARD_LISTS else "upcoming"
+    now = timezone.now()
+    search = EventFilter({"q": request.GET.get("q", "").strip()}, queryset=managed_events(user=request.user))
+    events = search.qs if search.is_valid() else managed_events(user=request.user)
+    counts = dashboard_list_counts(events, now=now)
+    page = Paginator(dashboard_list(events, name=show, now=now), settings.SITE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "chapters": chapters,
+        "lists": [(name, LIST_LABELS[name], counts[name]) for name in DASHBOARD_LISTS],
+        "show": show,
+        "show_label": LIST_LABELS[show],
+        "empty": LIST_EMPTY[show],
+        "search": search.form,
+        "q": search.form.cleaned_data.get("q", "") if search.is_valid() else "",
+        "page": page,
+        "events": page.object_list,
+        "many_chapters": len(chapters) > 1,
+    }
+    return render(request, "dashboard/home.html", context)
 
 
 # Events
@@ -170,15 +207,22 @@ def event_new(request, slug):
 
 @login_required
 def event_manage(request, pk):
-    """One event at a glance: status, details, shifts with their counts, and what can be done next."""
+    """
+    One event at a glance: status, details, shifts with their counts, and what can be done next.
+    Once it has ended, that is checking volunteers in and the report, not cancelling or adding shifts.
+    """
     event = _managed_event(request, pk)
     shifts = shifts_with_counts().filter(event=event)
+    now = timezone.now()
     context = {
         "event": event,
         "chapter": event.chapter,
         "shifts": shifts,
         "partners": event.partners.all(),
         "series": event.series,
+        "ended": event.has_ended(now),
+        "started": event.has_started(now),
+        "takes_report": event.takes_report(now),
     }
     return render(request, "dashboard/event_manage.html", context)
 
@@ -356,16 +400,27 @@ def shift_cancel_view(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def shift_delete_view(request, pk):
+    """A confirmation page, then the deletion of a shift nobody holds a place on (the event keeps one)."""
     shift = _managed_shift(request, pk)
-    try:
-        shift_delete(shift=shift)
-    except ValidationError as error:
-        messages.error(request, _("Not deleted: %(reason)s") % {"reason": _refusal_text(error)})
-    else:
-        messages.success(request, _("The shift “%(name)s” was deleted.") % {"name": shift.name})
-    return redirect(_event_page(shift.event))
+    event = shift.event
+    if request.method == "POST":
+        try:
+            shift_delete(shift=shift)
+        except ValidationError as error:
+            messages.error(request, _("Not deleted: %(reason)s") % {"reason": _refusal_text(error)})
+        else:
+            messages.success(request, _("The shift “%(name)s” was deleted.") % {"name": shift.name})
+        return redirect(_event_page(event))
+    context = {
+        "shift": shift,
+        "event": event,
+        "chapter": event.chapter,
+        "held": shift.confirmed_count + shift.waitlist_count,
+        "only_shift": not Shift.objects.filter(event=event).exclude(pk=shift.pk).exists(),
+    }
+    return render(request, "dashboard/shift_delete.html", context)
 
 
 # Roster, check-in and CSV
@@ -383,20 +438,32 @@ def _roster_shifts(event) -> list[Shift]:
 
 
 def _render_roster(request, event, *, bound: CheckInForm | None = None, bound_pk: int | None = None, status=200):
+    """The roster; a confirmed volunteer has a check-in form once the shift's check-in has opened."""
     shifts = _roster_shifts(event)
+    now = timezone.now()
     for shift in shifts:
+        shift.check_in_open = shift.check_in_is_open(now)
         for signup in shift.roster:
             if signup.pk == bound_pk:
                 signup.check_in_form = bound
-            elif signup.status == SignupStatus.CONFIRMED:
+            elif signup.status == SignupStatus.CONFIRMED and shift.check_in_open:
                 signup.check_in_form = CheckInForm(signup=signup, prefix=f"signup-{signup.pk}", auto_id="id_%s")
-    context = {"event": event, "chapter": event.chapter, "shifts": shifts}
+    context = {
+        "event": event,
+        "chapter": event.chapter,
+        "shifts": shifts,
+        "opens_before": duration_text(dt.timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)),
+        "opens_at_start": not settings.CHECK_IN_OPENS_MINUTES,
+    }
     return render(request, "dashboard/roster.html", context, status=status)
 
 
 @login_required
 def roster(request, pk):
-    """Volunteers of each shift with their contact details, statuses and waitlist positions."""
+    """
+    Volunteers of each shift with their contact details, statuses and waitlist positions, and their
+    check-in from CHECK_IN_OPENS_MINUTES before the shift on.
+    """
     return _render_roster(request, _managed_event(request, pk))
 
 
@@ -424,6 +491,42 @@ def check_in(request, pk):
             return redirect(reverse("dashboard:roster", kwargs={"pk": event.pk}) + f"#signup-{signup.pk}")
     messages.error(request, _("The check-in of %(name)s was not saved.") % {"name": signup.user})
     return _render_roster(request, event, bound=form, bound_pk=signup.pk, status=400)
+
+
+# The report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    """
+    What a held event reached, recorded through report_save: people reached, materials handed out,
+    partners engaged and notes. Volunteer hours and attendance are shown from check-ins, not typed.
+    A refused save keeps what was typed, with each refusal beside its field.
+    """
+    event = _managed_event(request, pk)
+    figures = event_report_selector(event=event)
+    form = ReportForm(request.POST or None, report=figures)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report_save(event=event, updated_by=request.user, **form.counts())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The report of “%(title)s” was saved.") % {"title": event.title})
+                return redirect("dashboard:report", pk=event.pk)
+        messages.error(request, _("The report was not saved: see the fields marked below."))
+        status = 400
+    context = {
+        "event": event,
+        "chapter": event.chapter,
+        "form": form,
+        "figures": figures,
+        "takes_report": event.takes_report(),
+    }
+    return render(request, "dashboard/report.html", context, status=status)
 
 
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

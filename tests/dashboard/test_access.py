@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from events.enums import EventStatus, SignupStatus
-from events.models import Event, Shift
+from events.models import Event, EventReport, Shift
 from outreach.enums import Role
 from outreach.models import Membership
 from tests.factories import EventFactory, ShiftFactory
@@ -28,6 +28,9 @@ def pages(chapter, event, event_shift, signup):
         "roster_csv": reverse("dashboard:roster_csv", args=[event.pk]),
         "email_event": reverse("dashboard:email_event", args=[event.pk]),
         "email_shift": reverse("dashboard:email_shift", args=[event_shift.pk]),
+        "shift_cancel": reverse("dashboard:shift_cancel", args=[event_shift.pk]),
+        "shift_delete": reverse("dashboard:shift_delete", args=[event_shift.pk]),
+        "report": reverse("dashboard:report", args=[event.pk]),
     }
 
 
@@ -43,6 +46,9 @@ PAGE_NAMES = [
     "roster_csv",
     "email_event",
     "email_shift",
+    "shift_cancel",
+    "shift_delete",
+    "report",
 ]
 
 
@@ -150,6 +156,7 @@ def test_post_actions_change_nothing_outside_the_users_scope(as_persona, who, dr
         (reverse("dashboard:event_delete", args=[draft.pk]), {}),
         (reverse("dashboard:shift_delete", args=[extra.pk]), {}),
         (reverse("dashboard:check_in", args=[signup.pk]), {f"signup-{signup.pk}-attended": "yes"}),
+        (reverse("dashboard:report", args=[event_shift.event.pk]), {"people_reached": "5"}),
         (reverse("dashboard:member_role", args=[membership.pk]), {f"member-{membership.pk}-role": "lead"}),
         (reverse("dashboard:member_remove", args=[membership.pk]), {}),
         (reverse("dashboard:members", args=["chicago"]), {"add-email": "outsider@example.org", "add-role": "lead"}),
@@ -167,6 +174,7 @@ def test_post_actions_change_nothing_outside_the_users_scope(as_persona, who, dr
     assert (signup.status, signup.attended) == (SignupStatus.CONFIRMED, None)
     assert membership.role == Role.MEMBER
     assert Membership.objects.filter(chapter__slug="chicago").count() == 1
+    assert not EventReport.objects.exists()
 
 
 def test_coordinators_cannot_change_roles(as_persona, membership):

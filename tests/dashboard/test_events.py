@@ -334,26 +334,6 @@ def test_a_published_event_is_not_deleted(lead_client, event):
     assert Event.objects.filter(pk=event.pk).exists()
 
 
-def test_home_lists_upcoming_events_with_their_status(lead_client, chapter, event, draft):
-    EventFactory(
-        chapter=chapter,
-        title="Long gone",
-        starts_at=dt.datetime(2020, 1, 1, 18, tzinfo=UTC),
-        ends_at=dt.datetime(2020, 1, 1, 20, tzinfo=UTC),
-    )
-
-    response = lead_client.get(reverse("dashboard:home"))
-
-    [listed] = response.context["chapters"]
-    assert [(e.title, e.status) for e in listed.upcoming_events] == [
-        ("Parents night", "published"),
-        ("Draft night", "draft"),
-    ]
-    assert '<span class="badge badge--draft">Draft</span>' in response.text
-    assert '<time datetime="2031-01-14T18:00:00-06:00">Tue 14 Jan 2031, 18:00</time>' in response.text
-    assert f'href="{reverse("dashboard:members", args=["chicago"])}"' in response.text
-
-
 def test_home_hides_the_members_link_from_coordinators(client, coordinator, chapter):
     client.force_login(coordinator)
 

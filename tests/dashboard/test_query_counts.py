@@ -1,11 +1,13 @@
 """Every list page of the dashboard costs the same number of queries for 1 item as for 3."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.enums import SignupStatus
+from events.enums import EventStatus, SignupStatus
 from outreach.enums import Role
 from tests.factories import EventFactory, MembershipFactory, ShiftFactory, SignupFactory
 
@@ -17,29 +19,58 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-def add_event(chapter):
-    event = EventFactory(chapter=chapter)
-    ShiftFactory(event=event)
-    SignupFactory(shift=event.shifts.get())
-    return event
-
-
 def add_signups(shift):
     SignupFactory(shift=shift, status=SignupStatus.CONFIRMED)
     SignupFactory(shift=shift, status=SignupStatus.WAITLISTED)
 
 
+LIST_EVENTS = {
+    "upcoming": {},
+    "past": {
+        "starts_at": dt.datetime(2020, 1, 1, 18, tzinfo=dt.UTC),
+        "ends_at": dt.datetime(2020, 1, 1, 20, tzinfo=dt.UTC),
+    },
+    "drafts": {"status": EventStatus.DRAFT},
+    "cancelled": {"status": EventStatus.CANCELLED},
+}
+
+
+@pytest.mark.parametrize("search", ["", "Awareness"])
+@pytest.mark.parametrize("show", LIST_EVENTS)
 @pytest.mark.parametrize("who", ["lead", "staff"])
-def test_dashboard_home(client, persona, chapter, who):
+def test_dashboard_home(client, persona, chapter, django_assert_num_queries, who, show, search):
     client.force_login(persona(who))
-    add_event(chapter)
-    one = count_queries(client, reverse("dashboard:home"))
-    add_event(chapter)
-    add_event(chapter)
+    url = reverse("dashboard:home") + f"?show={show}&q={search}"
 
-    three = count_queries(client, reverse("dashboard:home"))
+    def add():
+        event = EventFactory(chapter=chapter, title="Awareness evening", **LIST_EVENTS[show])
+        add_signups(ShiftFactory(event=event))
 
-    assert one == three
+    add()
+    one = count_queries(client, url)
+    add()
+    add()
+
+    with django_assert_num_queries(one):
+        response = client.get(url)
+    assert len(response.context["events"]) == 3
+
+
+def test_report(client, lead, chapter, django_assert_num_queries):
+    client.force_login(lead)
+    event = EventFactory(
+        chapter=chapter,
+        starts_at=dt.datetime(2020, 1, 1, 18, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 1, 20, tzinfo=dt.UTC),
+    )
+    add_signups(ShiftFactory(event=event))
+    url = reverse("dashboard:report", args=[event.pk])
+    one = count_queries(client, url)
+    for _ in range(2):
+        add_signups(ShiftFactory(event=event))
+
+    with django_assert_num_queries(one):
+        client.get(url)
 
 
 def test_roster(client, lead, event):

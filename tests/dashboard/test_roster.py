@@ -1,4 +1,4 @@
-"""The roster with contact details, check-in, and its CSV export."""
+"""The roster with contact details, and its CSV export; check-in is in test_check_in.py."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from events.enums import SignupStatus
 from tests.factories import ShiftFactory, SignupFactory, UserFactory
-
-from .conftest import messages_of
 
 
 @pytest.fixture
@@ -67,78 +65,6 @@ def test_contact_details_appear_only_on_the_roster(lead_client, client, event, s
         assert response.status_code == 200
         for detail in ("Samantha Lee", "sam@example.org", "555 0103"):
             assert detail not in response.text
-
-
-def test_check_in_forms_are_labelled_per_volunteer(lead_client, event, signup):
-    response = lead_client.get(reverse("dashboard:roster", args=[event.pk]))
-
-    prefix = f"id_signup-{signup.pk}"
-    assert (
-        f'<label for="{prefix}-attended">Check-in<span class="visually-hidden"> of Sam</span></label>' in response.text
-    )
-    assert f'<label for="{prefix}-hours">Hours<span class="visually-hidden"> of Sam</span></label>' in response.text
-    assert (
-        '<button type="submit" class="button button--outline">Save<span class="visually-hidden"> '
-        "check-in of Sam</span></button>"
-    ) in response.text
-
-
-def test_check_in_attended_defaults_to_the_shifts_length(lead_client, event, signup):
-    response = lead_client.post(
-        reverse("dashboard:check_in", args=[signup.pk]), {f"signup-{signup.pk}-attended": "yes"}, follow=True
-    )
-
-    signup.refresh_from_db()
-    assert (signup.attended, signup.hours) == (True, Decimal("2.00"))
-    assert messages_of(response) == ["Sam attended: 2.00 hours."]
-    assert response.redirect_chain == [(reverse("dashboard:roster", args=[event.pk]) + f"#signup-{signup.pk}", 302)]
-    assert "Attended, 2.00 h" in response.text
-
-
-def test_check_in_with_hours_and_no_show(lead_client, signup):
-    url = reverse("dashboard:check_in", args=[signup.pk])
-    lead_client.post(url, {f"signup-{signup.pk}-attended": "yes", f"signup-{signup.pk}-hours": "1.5"})
-    signup.refresh_from_db()
-    assert (signup.attended, signup.hours) == (True, Decimal("1.50"))
-
-    response = lead_client.post(url, {f"signup-{signup.pk}-attended": "no"}, follow=True)
-
-    signup.refresh_from_db()
-    assert (signup.attended, signup.hours) == (False, Decimal("0.00"))
-    assert messages_of(response)[-1] == "Sam is marked as a no-show."
-
-
-@pytest.mark.parametrize(
-    ("data", "errors"),
-    [
-        ({"attended": "no", "hours": "1"}, {"hours": ["A volunteer who did not come served no hours."]}),
-        ({"attended": "yes", "hours": "25"}, {"hours": ["Ensure this value is less than or equal to 24."]}),
-        ({"attended": "maybe"}, {"attended": ["Select a valid choice. maybe is not one of the available choices."]}),
-    ],
-)
-def test_check_in_refusals_are_shown_beside_the_rows_field(lead_client, event, signup, data, errors):
-    response = lead_client.post(
-        reverse("dashboard:check_in", args=[signup.pk]), {f"signup-{signup.pk}-{k}": v for k, v in data.items()}
-    )
-
-    assert response.status_code == 400
-    [shift] = response.context["shifts"]
-    assert shift.roster[0].check_in_form.errors == errors
-    field = next(iter(errors))
-    assert f'<ul class="errorlist" id="id_signup-{signup.pk}-{field}_error">' in response.text
-    signup.refresh_from_db()
-    assert signup.attended is None
-
-
-def test_a_waitlisted_volunteer_cannot_be_checked_in(lead_client, event, waiting):
-    response = lead_client.post(
-        reverse("dashboard:check_in", args=[waiting.pk]), {f"signup-{waiting.pk}-attended": "yes"}
-    )
-
-    assert response.status_code == 400
-    [shift] = response.context["shifts"]
-    assert shift.roster[2].check_in_form.errors == {"attended": ["Only a confirmed volunteer can be checked in."]}
-    assert messages_of(response) == ["The check-in of José was not saved."]
 
 
 def test_roster_csv_is_byte_exact_with_formulas_neutralized(lead_client, event, signup, waiting, left):
