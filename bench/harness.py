@@ -20,6 +20,7 @@ def setup_django() -> None:
     global _own_directory
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("SITE_URL", "http://localhost:8000")  # links in the rendered bodies; required without DEBUG
     os.environ["DEBUG"] = "0"
     if "DATABASE_URL" not in os.environ:
         _own_directory = tempfile.mkdtemp(prefix="outreach-bench-")
