@@ -140,7 +140,7 @@ def test_roster_twelve_days_ahead_has_no_check_in_form_and_says_when_it_opens(le
         in (response.text)
     )
     assert f'action="{reverse("dashboard:check_in", args=[signup.pk])}"' not in response.text
-    assert "Not open yet" in response.text
+    assert "Check-in not open yet" in response.text
 
 
 def test_check_in_twelve_days_ahead_is_refused_beside_the_field(lead_client, ahead, volunteer):

@@ -75,7 +75,7 @@ def test_the_lists_carry_their_counts_and_upcoming_is_the_default(lead_client, e
         ("drafts", 2),
         ("cancelled", 1),
     ]
-    assert '<a href="?show=past">Past <span class="badge">2</span></a>' in response.text
+    assert '<a href="?show=past">Past<span class="badge">2</span></a>' in response.text
 
 
 def test_an_unknown_list_is_the_upcoming_one(lead_client, events):
@@ -89,7 +89,7 @@ def test_a_past_event_can_be_found_and_offers_check_in_and_the_report(lead_clien
 
     response = lead_client.get(HOME, {"show": "past"})
 
-    assert f'href="{reverse("dashboard:roster", args=[past.pk])}" aria-label="Roster of Library talk">Check-in</a>' in (
+    assert f'href="{reverse("dashboard:roster", args=[past.pk])}" aria-label="Check-in of Library talk">Check-in</a>' in (
         response.text
     )
     assert f'href="{reverse("dashboard:report", args=[past.pk])}" aria-label="Report of Library talk">Report</a>' in (
