@@ -89,8 +89,9 @@ def test_a_past_event_can_be_found_and_offers_check_in_and_the_report(lead_clien
 
     response = lead_client.get(HOME, {"show": "past"})
 
-    assert f'href="{reverse("dashboard:roster", args=[past.pk])}" aria-label="Check-in of Library talk">Check-in</a>' in (
-        response.text
+    assert (
+        f'href="{reverse("dashboard:roster", args=[past.pk])}" aria-label="Check-in of Library talk">Check-in</a>'
+        in (response.text)
     )
     assert f'href="{reverse("dashboard:report", args=[past.pk])}" aria-label="Report of Library talk">Report</a>' in (
         response.text

@@ -450,7 +450,11 @@ def test_validate_capacity_accepts_enough_places(value, confirmed):
             END,
             {"starts_at": ["The shift cannot start more than 12 hours before its event starts."]},
         ),
-        (START, END + 12 * HOUR + SECOND, {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]}),
+        (
+            START,
+            END + 12 * HOUR + SECOND,
+            {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]},
+        ),
     ],
 )
 def test_validate_shift_within_event_names_the_side_beyond_the_margin(starts_at, ends_at, errors):

@@ -33,7 +33,9 @@ def test_env_duration_refuses_anything_but_one_duration(monkeypatch, raw):
     with pytest.raises(ImproperlyConfigured) as exc_info:
         env_duration(NAME, "12h", maximum=SHIFT_MARGIN_MAX)
 
-    assert str(exc_info.value) == f"{NAME} must be one duration such as 12h, 90m or 1d, or 0; got {raw.strip().lower()!r}."
+    assert (
+        str(exc_info.value) == f"{NAME} must be one duration such as 12h, 90m or 1d, or 0; got {raw.strip().lower()!r}."
+    )
 
 
 @pytest.mark.parametrize("raw", ["25h", "2d", "1441m"])
