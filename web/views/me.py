@@ -31,9 +31,15 @@ def calendar_feed(request):
     context = {"has_feed": bool(request.user.feed_token_hash)}
     if request.method == "POST":
         context["new_token"] = feed_token_rotate(user=request.user)
+        if context["has_feed"]:
+            messages.success(request, _("Your calendar feed has a new address; the old one no longer works."))
+        else:
+            messages.success(request, _("Your calendar feed is ready."))
         context["has_feed"] = True
-        messages.success(request, _("Your calendar feed has a new address; the old one no longer works."))
     response = render(request, "web/calendar_feed.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the body, never in this page's URL, so same-origin keeps it out of referrers
+    # that leave the site; no-referrer would make Chromium post the page's own forms with
+    # `Origin: null`, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
