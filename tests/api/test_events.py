@@ -396,7 +396,7 @@ def test_shifts_list_and_create(as_user, lead, api, chapter):
 
 def test_shift_outside_its_event_is_refused(as_user, lead, chapter):
     event = EventFactory(chapter=chapter)
-    late = (event.ends_at + dt.timedelta(hours=1)).isoformat()
+    late = (event.ends_at + dt.timedelta(hours=13)).isoformat()  # past SHIFT_MARGIN (12 hours)
 
     response = as_user(lead).post(
         f"/api/v1/events/{event.pk}/shifts/",
@@ -405,7 +405,7 @@ def test_shift_outside_its_event_is_refused(as_user, lead, chapter):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"ends_at": ["The shift cannot end after its event ends."]}
+    assert response.json() == {"ends_at": ["The shift cannot end more than 12 hours after its event ends."]}
     assert Shift.objects.filter(event=event).count() == 0
 
 
