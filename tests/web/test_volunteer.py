@@ -504,7 +504,7 @@ def test_my_signups_lists_upcoming_with_waitlist_positions_and_past(client, chic
     assert "Waitlist: number 2" in response.text
     assert 'Leave the waitlist<span class="visually-hidden">: Soon, Table host</span>' in response.text
     assert 'Cancel my place<span class="visually-hidden">: Later, Table host</span>' in response.text
-    assert "Attended" in response.text
+    assert "You served" in response.text
     assert "2.00 hours" in response.text
     assert "Dropped" not in response.text
     assert f'action="{reverse("calendar_feed")}"' in response.text

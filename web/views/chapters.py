@@ -72,7 +72,10 @@ def chapter_join(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def chapter_leave(request, slug):
-    """Leave a chapter; the service refuses the chapter's last lead."""
+    """
+    Leave a chapter. The GET (the chapter page's "Leave this chapter" leads here) says what leaving
+    means, and only the POST of its button leaves; the service refuses the chapter's last lead.
+    """
     chapter = get_object_or_404(Chapter, slug=slug, is_active=True)
     membership = Membership.objects.filter(chapter=chapter, user=request.user).select_related("user").first()
     if request.method == "POST":
@@ -86,5 +89,10 @@ def chapter_leave(request, slug):
         else:
             messages.success(request, _("You have left %(chapter)s.") % {"chapter": chapter.name})
         return redirect(chapter)
-    context = {"chapter": chapter, "joining": False, "member": membership is not None}
+    context = {
+        "chapter": chapter,
+        "joining": False,
+        "member": membership is not None,
+        "role_label": Role(membership.role).label if membership and membership.role in Role.managing() else "",
+    }
     return render(request, "web/membership_confirm.html", context)

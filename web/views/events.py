@@ -263,7 +263,8 @@ def event_detail(request, pk):
     open_ = signups_open(event, now)
     for shift in shifts:
         shift.held = held.get(shift.pk)
-        shift.is_open = open_ and shift.ends_at > now and not shift.is_cancelled
+        shift.has_ended = shift.ends_at <= now
+        shift.is_open = open_ and not shift.has_ended and not shift.is_cancelled
     confirmed = {event.pk} if any(s.status == SignupStatus.CONFIRMED for s in held.values()) else set()
     zone = viewer_zone(request.user)
     context = {
@@ -322,15 +323,43 @@ def shift_signup(request, pk, shift_id):
     return render(request, "web/signup_confirm.html", context)
 
 
+def signup_state(signup, now) -> str:
+    """
+    What can still be done with one's own signup: "active" (cancel it), or why nothing can:
+    "cancelled" (it is), "event_cancelled" (its event is), "ended" (its shift is over).
+    """
+    if not signup.is_active:
+        return "cancelled"
+    if signup.shift.event.is_cancelled:
+        return "event_cancelled"
+    if signup.shift.ends_at <= now:
+        return "ended"
+    return "active"
+
+
+STALE_REFUSALS = {
+    "event_cancelled": gettext_lazy("This event was cancelled, so there is no place to cancel; nothing was changed."),
+    "ended": gettext_lazy("This shift is over; nothing was changed."),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def signup_cancel_view(request, pk):
-    """Cancel one's own place or leave a waitlist. Another person's signup is 404."""
+    """
+    Cancel one's own place or leave a waitlist. The GET (the "Cancel my place" buttons lead here) names
+    what will happen, and only the POST of its button does it. Another person's signup is 404.
+    """
     signup = get_object_or_404(
         Signup.objects.select_related("shift__event__chapter").with_waitlist_position(), pk=pk, user=request.user
     )
     event = signup.shift.event
+    back = safe_next(request, reverse("my_signups"))
+    state = signup_state(signup, timezone.now())
     if request.method == "POST":
+        if state in STALE_REFUSALS:
+            messages.error(request, STALE_REFUSALS[state])
+            return redirect(back)
         was_waitlisted = signup.status == SignupStatus.WAITLISTED
         try:
             signup_cancel(signup=signup)
@@ -343,8 +372,15 @@ def signup_cancel_view(request, pk):
                 else _("Your place on “%(shift)s” at %(event)s is cancelled. Thank you for letting us know.")
             )
             messages.success(request, message % {"shift": signup.shift.name, "event": event.title})
-        return redirect(safe_next(request, reverse("my_signups")))
-    context = {"signup": signup, "event": event, "shift": signup.shift, "next": safe_next(request, "")}
+        return redirect(back)
+    context = {
+        "signup": signup,
+        "event": event,
+        "shift": signup.shift,
+        "state": state,
+        "next": safe_next(request, ""),
+        "back": back,
+    }
     return render(request, "web/signup_cancel_confirm.html", context)
 
 
