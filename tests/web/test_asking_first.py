@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from events.enums import SignupStatus
+from events.messages import signup_link_token
 from events.models import Signup
 from outreach.enums import Role
 from outreach.models import Membership
@@ -117,3 +118,14 @@ def test_leave_confirm_page_names_what_leaving_means(client, chapter, coordinato
     assert "Your role in it (Coordinator) ends too" in html
     assert f'<a class="button button--secondary" href="{chapter.get_absolute_url()}">Stay in this chapter</a>' in html
     assert Membership.objects.filter(user=coordinator, chapter=chapter).exists()
+
+
+def test_emailed_cancel_link_asks_the_same_way(client, greeter, evening):
+    signup = SignupFactory(shift=greeter)
+    token = signup_link_token(signup, "cancel")
+
+    html = client.get(reverse("signup_link", kwargs={"pk": signup.pk, "action": "cancel", "token": token})).text
+
+    assert '<button type="submit" class="button button--danger">Cancel my place</button>' in html
+    assert f'<a class="button button--secondary" href="{evening.get_absolute_url()}">Keep my place</a>' in html
+    assert Signup.objects.get(pk=signup.pk).status == SignupStatus.CONFIRMED
