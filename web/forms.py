@@ -2,7 +2,10 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notifications.enums import MessageKind
+from outreach.enums import Role
 from outreach.models import User
+from outreach.permissions import chapter_roles
 
 
 class SignupForm(AllauthSignupForm):
@@ -40,11 +43,16 @@ class ProfileForm(forms.ModelForm):
 
 
 class PreferencesForm(forms.ModelForm):
+    """
+    The kinds of email a person may turn off (MessageKind.optional()), each as the User field that
+    does it. The leads' digest goes only to chapter leads, so only they are offered it.
+    """
+
     class Meta:
         model = User
-        fields = [
-            "notify_reminder_day_before",
-            "notify_reminder_same_day",
-            "notify_event_changes",
-            "notify_lead_digest",
-        ]
+        fields = list(MessageKind.optional().values())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if Role.LEAD not in chapter_roles(self.instance).values():
+            del self.fields[MessageKind.optional()[MessageKind.LEAD_DIGEST]]
