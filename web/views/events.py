@@ -12,6 +12,7 @@ time there: a chapter's zone is the only zone we know a person by without asking
 import datetime as dt
 import re
 import zoneinfo
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -34,7 +35,9 @@ from events.models import Event, Signup
 from events.permissions import can_manage_event, can_sign_up, whereabouts_for
 from events.selectors import confirmed_event_ids, event_list, shifts_with_counts, user_signups
 from events.services import signup_cancel, signup_create
+from outreach.links import absolute_url
 from outreach.models import Chapter
+from outreach.permissions import chapter_roles
 
 ONLINE_ALONGSIDE = 10  # online events shown beside a search by distance; a link leads to all of them
 PAST_SIGNUPS_SHOWN = 50
@@ -194,6 +197,44 @@ class EventSearchForm(forms.Form):
         return data
 
 
+# The filters of /feeds/events.ics, a public contract (docs/feeds.md, "The feeds"), and the search's
+# other filters by what a visitor calls them: the page says which of those the feed leaves out.
+SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
+NOT_IN_SITE_FEED = (
+    (("q",), gettext_lazy("search words")),
+    (("place",), gettext_lazy("distance")),
+    (("format", "online"), gettext_lazy("format")),
+    (("date_from", "date_to"), gettext_lazy("dates")),
+)
+
+
+def feed_links(https_url: str) -> dict:
+    """
+    The links of feeds' `subscribe_links` tag for a feed URL with a query string, which that tag
+    cannot build (it reverses a route): subscribe by webcal://, the https URL to copy, Google's cid.
+    """
+    parts = urlsplit(https_url)
+    return {
+        "https_url": https_url,
+        "webcal_url": parts._replace(scheme="webcal").geturl(),
+        "google_url": f"https://calendar.google.com/calendar/render?{urlencode({'cid': https_url})}",
+    }
+
+
+def results_feed(form) -> dict:
+    """The site feed of a valid search: its links, the filters it carries, and those it leaves out."""
+    cleaned = form.cleaned_data if form.is_bound else {}
+    query = {name: cleaned[name] for name in SITE_FEED_FILTERS if cleaned.get(name)}
+    path = reverse("feed_site") + (f"?{urlencode(query)}" if query else "")
+    carried = [
+        (form.fields[name].label, dict(form.fields[name].choices).get(value, value)) for name, value in query.items()
+    ]
+    left_out = [str(label) for names, label in NOT_IN_SITE_FEED if any(cleaned.get(name) for name in names)]
+    if len(left_out) > 1:
+        left_out = [_("%(some)s or %(last)s") % {"some": ", ".join(left_out[:-1]), "last": left_out[-1]}]
+    return {**feed_links(absolute_url(path)), "carried": carried, "left_out": "".join(left_out)}
+
+
 def home(request):
     chapters = list(
         Chapter.objects.filter(is_active=True).only(
@@ -235,6 +276,8 @@ def home(request):
         "more_filters_open": any(form.data.get(name) for name in MORE_FILTERS)
         or any(name in form.errors for name in MORE_FILTERS),
         "confirmed_ids": confirmed_event_ids(user=request.user, events=page_events + online_events),
+        "results_feed": None if form.errors else results_feed(form),
+        "sees_members_only": bool(chapter_roles(request.user)) or request.user.is_staff,
     }
     return render(request, "web/home.html", context)
 
