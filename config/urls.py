@@ -12,4 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "web.views.errors.bad_request"
+handler403 = "web.views.errors.permission_denied"
 handler404 = "web.views.errors.page_not_found"
+handler500 = "web.views.errors.server_error"
