@@ -768,3 +768,11 @@ def test_event_page_costs_the_same_queries_for_one_and_three_held_shifts(client,
 
     assert sum(1 for shift in last.context["shifts"] if shift.held) == 3
     assert one == three
+
+
+def test_a_search_from_a_link_shows_the_default_distance(client, db):
+    """The error pages' search sends only `q`: the distance shown must be the default, not the list's first."""
+    html = client.get("/", {"q": "night"}).text
+
+    assert '<option value="50" selected>50 km</option>' in html
+    assert '<option value="10" selected>' not in html

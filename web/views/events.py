@@ -241,7 +241,12 @@ def home(request):
             "slug", "name", "timezone", "city", "region", "latitude", "longitude"
         )
     )
-    form = EventSearchForm(request.GET or None, chapters=chapters)
+    data = request.GET.copy() or None
+    if data is not None and "radius_km" not in data:
+        # A search from a link (the error pages' search, a shared address) shows the default distance,
+        # not the first choice of the list.
+        data["radius_km"] = str(EventSearchForm.base_fields["radius_km"].initial)
+    form = EventSearchForm(data, chapters=chapters)
     now = timezone.now()
     base = event_list(user=request.user).listed().upcoming(now)
     online_events, near = [], False
