@@ -184,3 +184,17 @@ def test_csrf_failure_page_says_nothing_changed_and_shows_a_way_back(outsider):
     assert_is_a_way_back(response.text)
     outsider.refresh_from_db()
     assert outsider.display_name != "Changed"
+
+
+def test_feed_404_is_plain_text_and_sets_no_cookie_even_when_signed_in(client, member):
+    """A page with the site's header would set the CSRF cookie of its Sign out form; calendar apps get none."""
+    client.force_login(member)
+
+    response = client.get("/feeds/chapters/nowhere.ics")
+
+    assert (response.status_code, response["Content-Type"], response.content) == (
+        404,
+        "text/plain; charset=utf-8",
+        b"Not found.",
+    )
+    assert not response.cookies

@@ -1,6 +1,6 @@
 """
-The site's error pages: each in the site's layout with a way back and help, and JSON in the API's
-shape under /api/ (docs/product.md, "Errors").
+The site's error pages: each in the site's layout with a way back and help; JSON in the API's
+shape under /api/ (docs/product.md, "Errors") and plain text under /feeds/.
 
 A 404 never says whether something exists (docs/product.md, "Not found, not forbidden"): a members-
 only event, a draft and a missing id get the same page, which tells a signed-out visitor that some
@@ -12,7 +12,7 @@ own CSRF checks and answer JSON).
 
 from urllib.parse import quote
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 API_PREFIX = "/api/"
+FEEDS_PREFIX = "/feeds/"
 API_DETAILS = {
     400: "Bad request.",
     403: "You do not have permission to perform this action.",
@@ -28,9 +29,15 @@ API_DETAILS = {
 }
 
 
-def _api(request, status: int) -> JsonResponse | None:
+def _api(request, status: int) -> HttpResponse | None:
+    """
+    JSON under /api/. Under /feeds/ plain text: calendar apps read no page, and one with the site's
+    header would set the CSRF cookie of its Sign out form, which they must never get (docs/feeds.md).
+    """
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": API_DETAILS[status]}, status=status)
+    if request.path.startswith(FEEDS_PREFIX):
+        return HttpResponse(API_DETAILS[status], status=status, content_type="text/plain; charset=utf-8")
     return None
 
 
