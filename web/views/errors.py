@@ -29,7 +29,7 @@ API_DETAILS = {
 }
 
 
-def _api(request, status: int) -> HttpResponse | None:
+def _not_a_page(request, status: int) -> HttpResponse | None:
     """
     JSON under /api/. Under /feeds/ plain text: calendar apps read no page, and one with the site's
     header would set the CSRF cookie of its Sign out form, which they must never get (docs/feeds.md).
@@ -52,18 +52,18 @@ def sign_in_url(request) -> str:
 @requires_csrf_token
 def page_not_found(request, exception=None):
     """404. The exception's message is never shown: it could tell a missing event from a hidden one."""
-    return _api(request, 404) or render(request, "404.html", {"sign_in_url": sign_in_url(request)}, status=404)
+    return _not_a_page(request, 404) or render(request, "404.html", {"sign_in_url": sign_in_url(request)}, status=404)
 
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    return _api(request, 403) or render(request, "403.html", status=403)
+    return _not_a_page(request, 403) or render(request, "403.html", status=403)
 
 
 @requires_csrf_token
 def bad_request(request, exception=None):
-    return _api(request, 400) or render(request, "400.html", status=400)
+    return _not_a_page(request, 400) or render(request, "400.html", status=400)
 
 
 def server_error(request):
-    return _api(request, 500) or defaults.server_error(request)
+    return _not_a_page(request, 500) or defaults.server_error(request)
