@@ -124,6 +124,10 @@ def test_visitor_finds_event_by_distance_signs_up_through_registration_and_cance
     expect(upcoming.get_by_text("Confirmed", exact=True)).to_be_visible()
     screenshot(page, "volunteer-07-my-signups")
     upcoming.get_by_role("button", name=button_name("Cancel my place", near_event.title, "Greeter")).click()
+    # Cancelling asks first, on a page of its own.
+    expect(page.get_by_role("heading", name="Cancel your place?", level=1)).to_be_visible()
+    assert Signup.objects.get(user__email=email).status == SignupStatus.CONFIRMED
+    page.get_by_role("main").get_by_role("button", name=button_name("Cancel my place", "Greeter")).click()
 
     expect(page.get_by_role("status")).to_contain_text("is cancelled")
     expect(page.get_by_role("region", name="Upcoming")).to_contain_text("You have no upcoming shifts.")
