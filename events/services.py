@@ -646,7 +646,8 @@ def _promote_waitlist(shift: Shift) -> list[Signup]:
 
 def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
     """
-    Cancel a signup. Side effects, in order:
+    Cancel a signup; refused when it is already cancelled, its event was cancelled or its shift is
+    over. Side effects, in order:
 
     1. the signup is marked cancelled (a cancelled signup is kept, for the record), and the
        volunteer is sent a receipt;
@@ -661,6 +662,16 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
         locked = Signup.objects.select_for_update().get(pk=signup.pk)
         if locked.status == SignupStatus.CANCELLED:
             raise refusal("status", _("This signup is already cancelled."), "already_cancelled")
+        # A cancelled event keeps its signups as the record of whom it told; an ended shift keeps
+        # them as the record of who served (check-in), which cancelling would wipe.
+        if locked_shift.event.status == EventStatus.CANCELLED:
+            raise refusal(
+                "status",
+                _("This event was cancelled, so there is no place to cancel; nothing was changed."),
+                "event_cancelled",
+            )
+        if locked_shift.ends_at <= now:
+            raise refusal("status", _("This shift is over; nothing was changed."), "ended")
         was_confirmed = locked.status == SignupStatus.CONFIRMED
         locked.status = SignupStatus.CANCELLED
         locked.cancelled_at = now

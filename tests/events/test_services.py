@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from events.enums import EventFormat, EventStatus, SignupStatus, Strategy, Visibility
 from events.models import Event, Shift, Signup
@@ -1099,16 +1100,38 @@ def test_signup_conflicts_carry_their_code(shift):
     assert [error.code for error in caught.value.error_dict["shift"]] == ["already_signed_up"]
 
 
-def test_signup_cancel_on_a_cancelled_event_promotes_nobody(chapter):
+def test_signup_cancel_on_a_cancelled_event_is_refused_and_promotes_nobody(chapter):
     shift = ShiftFactory(event__chapter=chapter, capacity=1)
     confirmed = SignupFactory(shift=shift)
     waiting = SignupFactory(shift=shift, status=SignupStatus.WAITLISTED)
     event_cancel(event=shift.event)
 
-    cancelled = signup_cancel(signup=confirmed)
+    with pytest.raises(ValidationError) as refused:
+        signup_cancel(signup=confirmed)
 
+    assert refused.value.error_dict["status"][0].code == "event_cancelled"
+    confirmed.refresh_from_db()
     waiting.refresh_from_db()
-    assert (cancelled.promoted, waiting.status) == ([], SignupStatus.WAITLISTED)
+    assert (confirmed.status, waiting.status) == (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
+
+
+def test_signup_cancel_after_the_shift_is_refused_and_keeps_the_check_in(chapter):
+    start = timezone.now() - dt.timedelta(hours=3)
+    shift = ShiftFactory(
+        event__chapter=chapter,
+        event__starts_at=start,
+        event__ends_at=start + dt.timedelta(hours=2),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    served = SignupFactory(shift=shift, attended=True, hours=Decimal("2.00"))
+
+    with pytest.raises(ValidationError) as refused:
+        signup_cancel(signup=served)
+
+    assert refused.value.error_dict["status"][0].code == "ended"
+    served.refresh_from_db()
+    assert (served.status, served.attended, served.hours) == (SignupStatus.CONFIRMED, True, Decimal("2.00"))
 
 
 def test_signup_create_does_not_disguise_other_integrity_errors(shift, monkeypatch):

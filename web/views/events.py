@@ -385,12 +385,6 @@ def signup_state(signup, now) -> str:
     return "active"
 
 
-STALE_REFUSALS = {
-    "event_cancelled": gettext_lazy("This event was cancelled, so there is no place to cancel; nothing was changed."),
-    "ended": gettext_lazy("This shift is over; nothing was changed."),
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def signup_cancel_view(request, pk):
@@ -405,9 +399,6 @@ def signup_cancel_view(request, pk):
     back = safe_next(request, reverse("my_signups"))
     state = signup_state(signup, timezone.now())
     if request.method == "POST":
-        if state in STALE_REFUSALS:
-            messages.error(request, STALE_REFUSALS[state])
-            return redirect(back)
         was_waitlisted = signup.status == SignupStatus.WAITLISTED
         try:
             signup_cancel(signup=signup)
