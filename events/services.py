@@ -383,28 +383,8 @@ def series_create(
     """
     with transaction.atomic(durable=True):
         return _series_create(
-            chapter=chapter,
-            created_by=created_by,
-            recurrence=recurrence,
-            start_date=start_date,
-            start_time=start_time,
-            duration=duration,
-            capacity=capacity,
             partners=partners,
             now=now or timezone.now(),
-            **details,
-        )
-
-
-def _series_create(
-    *, chapter, created_by, recurrence, start_date, start_time, duration, capacity, partners, now, **details
-) -> EventSeries:
-    details.setdefault("timezone", chapter.timezone)
-    if duration is None or duration <= dt.timedelta(0):
-        raise ValidationError({"duration": _("The duration must be positive.")})
-    validate_capacity(capacity)
-    series = _save(
-        EventSeries(
             chapter=chapter,
             created_by=created_by,
             recurrence=recurrence,
@@ -414,7 +394,15 @@ def _series_create(
             capacity=capacity,
             **details,
         )
-    )
+
+
+def _series_create(*, partners: Iterable, now: dt.datetime, **fields) -> EventSeries:
+    """series_create inside a transaction the caller holds (event_create's, or its own)."""
+    fields.setdefault("timezone", fields["chapter"].timezone)
+    if fields["duration"] is None or fields["duration"] <= dt.timedelta(0):
+        raise ValidationError({"duration": _("The duration must be positive.")})
+    validate_capacity(fields["capacity"])
+    series = _save(EventSeries(**fields))
     series.partners.set(partners)
     _series_sync(series, now=now)
     return series
