@@ -4,6 +4,8 @@ made by outreach.links.absolute_url.
 
 Decisions (docs/feeds.md):
 - one VEVENT per event, recurring series included, each with the event's stored UUID as UID;
+- in a volunteer's own calendar (personal feed, confirmation .ics) one VEVENT per signup instead,
+  at its shift's times, with a UID derived from the event's and the signup's (signup_entry);
 - SEQUENCE from the event's revision, LAST-MODIFIED from its `updated_at`, and one DTSTAMP per
   export given by the caller from stored data, so rendering the same rows twice gives the same bytes;
 - times as DTSTART;TZID=<IANA zone>, with one VTIMEZONE per zone used, written here rather than by
@@ -18,6 +20,7 @@ import datetime as dt
 import functools
 import importlib.resources
 import re
+import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +40,7 @@ from icalendar.prop import vInline
 
 from outreach.links import absolute_url
 
-from .enums import EventFormat, EventStatus, Strategy
+from .enums import EventFormat, EventStatus, SignupStatus, Strategy
 
 PRODID = "-//Outreach//Outreach feeds 1.0//EN"
 REFRESH = dt.timedelta(hours=1)
@@ -57,12 +60,94 @@ class CalendarInfo:
 
 @dataclass(frozen=True)
 class Entry:
-    """One event as a given feed shows it."""
+    """
+    One event as a given feed shows it. The overrides, when set, replace the event's UID, times,
+    SEQUENCE, CREATED and LAST-MODIFIED: a volunteer's shift is shown that way (signup_entry).
+    An entry with its own times is timed, even on an all-day event.
+    """
 
     event: object
     show_private_location: bool = False
     note: str = ""
     tentative: bool = False
+    uid: str = ""
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    sequence: int | None = None
+    created: dt.datetime | None = None
+    last_modified: dt.datetime | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return self.event.all_day and self.starts_at is None
+
+    @property
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        return self.starts_at or self.event.starts_at, self.ends_at or self.event.ends_at
+
+
+def signup_uid(event_uid: uuid.UUID, signup_pk: int) -> str:
+    """
+    The UID of a signup's entry: the same in the confirmation .ics and the personal feed, and fixed
+    for the signup's life, since neither the event's UID nor the signup's id ever changes.
+    """
+    return str(uuid.uuid5(event_uid, f"signup:{signup_pk}"))
+
+
+def signup_entry(signup, *, show_private_location: bool) -> Entry:
+    """
+    A volunteer's place on a shift as their own calendar shows it: the shift's times, the shift
+    and the event's public times in the description, TENTATIVE while on the waitlist.
+
+    SEQUENCE is the event's revision plus the whole seconds from the signup's creation to the
+    latest change of its shift or of the signup itself: nothing stores a shift's revision, and this
+    sum never falls and grows with every edit of either, the shift moved on its own (the event's
+    revision then stays) or with its event (the revision grows). Limits: two edits within one
+    second share a number, and the number relies on the servers' clocks never running back.
+    LAST-MODIFIED is the latest change of the event, the shift and the signup.
+    """
+    shift = signup.shift
+    event = shift.event
+    confirmed = signup.status == SignupStatus.CONFIRMED
+    changed = max(shift.updated_at, signup.updated_at)
+    state = "confirmed" if confirmed else "on the waitlist"
+    note = (
+        f"Your shift: {_one_line(shift.name)}, {_span(shift.starts_at, shift.ends_at, event.timezone)} ({state}).\n"
+        f"Event: {_event_span(event)}"
+    )
+    return Entry(
+        event,
+        show_private_location=show_private_location,
+        note=note,
+        tentative=not confirmed,
+        uid=signup_uid(event.uid, signup.pk),
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        sequence=event.sequence + max(0, int((changed - signup.created_at).total_seconds())),
+        created=signup.created_at,
+        last_modified=max(event.updated_at, changed),
+    )
+
+
+def _span(starts_at: dt.datetime, ends_at: dt.datetime, zone: str) -> str:
+    """e.g. "Sat 10 May 09:00-13:00 CDT", or "Sat 10 May 22:00 CDT to Sun 11 May 02:00 CDT"."""
+    tz = zoneinfo.ZoneInfo(zone)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    if start.date() == end.date() and start.tzname() == end.tzname():
+        return f"{_day(start)} {start:%H:%M}-{end:%H:%M} {end:%Z}"
+    return f"{_day(start)} {start:%H:%M} {start:%Z} to {_day(end)} {end:%H:%M} {end:%Z}"
+
+
+def _event_span(event) -> str:
+    if not event.all_day:
+        return _span(event.starts_at, event.ends_at, event.timezone)
+    first, after_last = all_day_dates(event)
+    last = after_last - dt.timedelta(days=1)
+    return f"{_day(first)}, all day" if first == last else f"{_day(first)} to {_day(last)}, all day"
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%a} {value.day} {value:%b}"
 
 
 def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, stamp: dt.datetime | None) -> bytes:
@@ -81,7 +166,7 @@ def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, stamp: dt.d
     calendar.add("x-published-ttl", vDuration(REFRESH))
     calendar.add("url", info.url)
     calendar.add("source", info.source, parameters={"VALUE": "URI"})
-    for component in vtimezones([entry.event for entry in entries]):
+    for component in vtimezones(entries):
         calendar.add_component(component)
     for entry in entries:
         calendar.add_component(vevent(entry, stamp=stamp))
@@ -93,19 +178,21 @@ def vevent(entry: Entry, *, stamp: dt.datetime | None) -> VEvent:
     url = absolute_url(event.get_absolute_url())
     where = event.whereabouts(private=entry.show_private_location)
     cancelled = event.status == EventStatus.CANCELLED
+    last_modified = entry.last_modified or event.updated_at
     component = VEvent()
-    component.add("uid", str(event.uid))
-    component.add("dtstamp", (stamp or event.updated_at).astimezone(dt.UTC))
-    component.add("sequence", event.sequence)
-    component.add("created", event.created_at.astimezone(dt.UTC))
-    component.add("last-modified", event.updated_at.astimezone(dt.UTC))
-    if event.all_day:
-        first, after_last = _all_day_dates(event)
+    component.add("uid", entry.uid or str(event.uid))
+    component.add("dtstamp", (stamp or last_modified).astimezone(dt.UTC))
+    component.add("sequence", event.sequence if entry.sequence is None else entry.sequence)
+    component.add("created", (entry.created or event.created_at).astimezone(dt.UTC))
+    component.add("last-modified", last_modified.astimezone(dt.UTC))
+    if entry.all_day:
+        first, after_last = all_day_dates(event)
         component.add("dtstart", first)
         component.add("dtend", after_last)
     else:
-        component["DTSTART"] = _local_time(event.starts_at, event.timezone)
-        component["DTEND"] = _local_time(event.ends_at, event.timezone)
+        starts_at, ends_at = entry.window
+        component["DTSTART"] = _local_time(starts_at, event.timezone)
+        component["DTEND"] = _local_time(ends_at, event.timezone)
     component.add("summary", ("Cancelled: " if cancelled else "") + _one_line(event.title))
     component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
     component.add("transp", "OPAQUE")
@@ -162,7 +249,7 @@ def _description(entry: Entry, where, url: str) -> str:
     return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
 
 
-def _all_day_dates(event) -> tuple[dt.date, dt.date]:
+def all_day_dates(event) -> tuple[dt.date, dt.date]:
     """All-day events run from midnight to midnight in their zone; DTEND is the day after the last."""
     zone = zoneinfo.ZoneInfo(event.timezone)
     start = event.starts_at.astimezone(zone)
@@ -174,15 +261,16 @@ def _all_day_dates(event) -> tuple[dt.date, dt.date]:
 # Time zones
 
 
-def vtimezones(events: Iterable) -> list[Timezone]:
-    """One VTIMEZONE per zone that a timed event uses, covering the years those events span."""
+def vtimezones(entries: Iterable[Entry]) -> list[Timezone]:
+    """One VTIMEZONE per zone that a timed entry uses, covering the years those entries span."""
     years: dict[str, list[int]] = {}
-    for event in events:
-        if event.all_day:
+    for entry in entries:
+        if entry.all_day:
             continue
-        span = years.setdefault(event.timezone, [event.starts_at.year, event.ends_at.year])
-        span[0] = min(span[0], event.starts_at.year)
-        span[1] = max(span[1], event.ends_at.year)
+        starts_at, ends_at = entry.window
+        span = years.setdefault(entry.event.timezone, [starts_at.year, ends_at.year])
+        span[0] = min(span[0], starts_at.year)
+        span[1] = max(span[1], ends_at.year)
     return [vtimezone(zone, first, last) for zone, (first, last) in sorted(years.items())]
 
 

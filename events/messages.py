@@ -41,7 +41,7 @@ from outreach.links import absolute_url
 from outreach.models import Membership, User
 
 from .enums import EventFormat, EventStatus, SignupStatus
-from .ical import CalendarInfo, Entry, render_calendar
+from .ical import CalendarInfo, all_day_dates, render_calendar, signup_entry
 from .models import Event, Shift, Signup
 
 logger = logging.getLogger(__name__)
@@ -203,24 +203,36 @@ def _calendar_for(signup: Signup) -> str:
         source=absolute_url(reverse("feed_event", kwargs={"pk": event.pk})),
         timezone=event.timezone,
     )
-    entry = Entry(
-        event=event, show_private_location=True, note=_("Your shift: %(shift)s") % {"shift": signup.shift.name}
-    )
+    # The signup's own entry, as the personal feed shows it (same UID), for a confirmed place.
+    entry = signup_entry(signup, show_private_location=True)
     return render_calendar(info, [entry], stamp=timezone.now()).decode()
 
 
 def _signup_context(signup: Signup) -> dict:
+    """`when` is the shift's time; `event_when` the event's public time, only where it differs."""
     shift = signup.shift
     event = shift.event
     where = event.whereabouts(private=signup.status == SignupStatus.CONFIRMED)
+    same = (shift.starts_at, shift.ends_at) == (event.starts_at, event.ends_at)
     return {
         "signup": signup,
         "shift": shift,
         "event": event,
         "when": format_when(shift.starts_at, shift.ends_at, event.timezone),
+        "event_when": "" if same else _event_when(event),
         "where": where.line,
         "online_url": where.online_url,
     }
+
+
+def _event_when(event: Event) -> str:
+    """The event's public time as format_when gives it, or its days for an all-day event."""
+    if not event.all_day:
+        return format_when(event.starts_at, event.ends_at, event.timezone)
+    first, after_last = all_day_dates(event)
+    last = after_last - dt.timedelta(days=1)
+    days = [f"{day:%A} {day.day} {day:%B %Y}" for day in dict.fromkeys((first, last))]
+    return _("%(days)s, all day") % {"days": " \N{EN DASH} ".join(days)}
 
 
 def _new_signup_draft(signup: Signup, kind: str, subject: str, **extra) -> Draft:

@@ -25,14 +25,15 @@ from django.views.decorators.http import require_safe
 from events import selectors
 from events.enums import SignupStatus
 from events.filters import EventFilter
-from events.ical import CalendarInfo, Entry, render_calendar
+from events.ical import CalendarInfo, Entry, render_calendar, signup_entry
 from events.models import Event
 from events.permissions import can_see_private_location, can_view_event
 from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter
 from outreach.selectors import user_for_feed_token
 
-FEED_FORMAT_VERSION = "1"
+FEED_FORMAT_VERSION = "2"
+"""Part of every ETag: raise it when the same rows render differently, so no old body is served."""
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -182,7 +183,7 @@ def _not_found_unlogged():
 
 @require_safe
 def personal_feed(request, token):
-    """The events a volunteer holds a place on, behind a secret, rotatable token."""
+    """The shifts a volunteer holds a place on, one entry each, behind a secret, rotatable token."""
     user = user_for_feed_token(token)
     if user is None:
         return _not_found_unlogged()
@@ -190,14 +191,12 @@ def personal_feed(request, token):
     validators = selectors.personal_feed_validators(signups, user=user)
 
     def build(stamp):
-        rows = signups.select_related("shift__event__chapter").order_by("shift__event__starts_at", "shift__starts_at")
-        by_event: dict[int, list] = {}
-        for signup in rows:
-            by_event.setdefault(signup.shift.event_id, []).append(signup)
-        entries = [_personal_entry(held) for held in by_event.values()]
+        rows = list(signups.select_related("shift__event__chapter").order_by("shift__starts_at", "pk"))
+        confirmed = {signup.shift.event_id for signup in rows if signup.status == SignupStatus.CONFIRMED}
+        entries = [_personal_entry(signup, confirmed_event_ids=confirmed) for signup in rows]
         info = CalendarInfo(
             name="My Outreach shifts",
-            description="Events you signed up for with Outreach.",
+            description="The shifts you signed up for with Outreach.",
             url=absolute_url(reverse("home")),
             source=absolute_url(reverse("feed_personal", kwargs={"token": token})),
             timezone=settings.TIME_ZONE,
@@ -210,14 +209,10 @@ def personal_feed(request, token):
     return response
 
 
-def _personal_entry(signups) -> Entry:
-    """One event of a personal feed: the shifts held on it, and whether the place is confirmed."""
-    event = signups[0].shift.event
-    confirmed = any(signup.status == SignupStatus.CONFIRMED for signup in signups)
-    lines = []
-    for signup in signups:
-        local = signup.shift.starts_at.astimezone(event.zone)
-        end = signup.shift.ends_at.astimezone(event.zone)
-        state = "confirmed" if signup.status == SignupStatus.CONFIRMED else "on the waitlist"
-        lines.append(f"Your shift: {signup.shift.name}, {local:%a %d %b %H:%M} to {end:%H:%M} {local:%Z} ({state}).")
-    return Entry(event, show_private_location=confirmed, note="\n".join(lines), tentative=not confirmed)
+def _personal_entry(signup, *, confirmed_event_ids: set[int]) -> Entry:
+    """
+    One signup of a personal feed, at its shift's times, with the UID of the confirmation's .ics.
+    The private location shows only where the volunteer holds a confirmed place on the event, on
+    this shift or another (docs/feeds.md, "Personal feeds").
+    """
+    return signup_entry(signup, show_private_location=signup.shift.event_id in confirmed_event_ids)

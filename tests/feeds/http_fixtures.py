@@ -6,6 +6,7 @@ arrives by a star import. Events are built with the factories (published, upcomi
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -32,6 +33,7 @@ class World:
     draft: object
     members_only: object
     volunteer: object
+    signup: object
     token: str
 
     def url(self, feed: str) -> str:
@@ -42,6 +44,18 @@ class World:
             "event": f"/feeds/events/{self.event.pk}.ics",
             "personal": f"/feeds/personal/{self.token}.ics",
         }[feed]
+
+    def uid(self, feed: str) -> str:
+        """The UID under which `feed` shows the public event: its own, or the volunteer's signup's."""
+        return signup_uid(self.signup) if feed == "personal" else str(self.event.uid)
+
+
+def signup_uid(signup) -> str:
+    """
+    A signup's UID in the personal feed and the confirmation's .ics, written out here rather than
+    imported: subscribers' calendars hold it, so the way it is made may never change.
+    """
+    return str(uuid.uuid5(signup.shift.event.uid, f"signup:{signup.pk}"))
 
 
 def soon(days: int, hour: int = 17) -> dt.datetime:
@@ -61,7 +75,7 @@ def build_world(chapter, volunteer) -> World:
     members_only = EventFactory(
         chapter=chapter, campaign=campaign, title="Members meeting", visibility=Visibility.MEMBERS, starts_at=soon(9)
     )
-    SignupFactory(user=volunteer, shift=ShiftFactory(event=event))
+    signup = SignupFactory(user=volunteer, shift=ShiftFactory(event=event))
     return World(
         chapter=chapter,
         campaign=campaign,
@@ -69,6 +83,7 @@ def build_world(chapter, volunteer) -> World:
         draft=draft,
         members_only=members_only,
         volunteer=volunteer,
+        signup=signup,
         token=feed_token_rotate(user=volunteer),
     )
 

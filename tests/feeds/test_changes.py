@@ -13,7 +13,7 @@ from events.services import event_cancel, event_update, shift_update, signup_can
 from outreach.services import feed_token_rotate
 from tests.factories import EventFactory, ShiftFactory, SignupFactory
 
-from .http_fixtures import FEEDS, backdate, backdate_everything, build_world, soon, vevents
+from .http_fixtures import FEEDS, backdate, backdate_everything, build_world, signup_uid, soon, vevents
 
 
 @pytest.fixture
@@ -22,6 +22,11 @@ def world(chapter, member):
     # Everything was last changed an hour ago, so a change made now shows in whole-second timestamps.
     backdate_everything()
     return world
+
+
+def _uid(feed: str, signup) -> str:
+    """The UID of `signup`'s event in a public feed, or of the signup itself in the personal feed."""
+    return signup_uid(signup) if feed == "personal" else str(signup.shift.event.uid)
 
 
 def _entry(client, url, uid):
@@ -48,11 +53,11 @@ def test_rerender_without_changes_is_byte_identical(client, world, feed):
 
 @pytest.mark.parametrize("feed", FEEDS)
 def test_saving_without_changes_keeps_the_sequence(client, world, feed):
-    _response, before = _entry(client, world.url(feed), world.event.uid)
+    _response, before = _entry(client, world.url(feed), world.uid(feed))
 
     event_update(event=world.event, title=world.event.title)
     cache.clear()
-    _response, after = _entry(client, world.url(feed), world.event.uid)
+    _response, after = _entry(client, world.url(feed), world.uid(feed))
 
     assert after["SEQUENCE"] == before["SEQUENCE"]
 
@@ -74,10 +79,10 @@ EDITS = {
 @pytest.mark.parametrize("edit", EDITS)
 def test_edit_keeps_uid_and_raises_sequence_etag_and_last_modified(client, world, feed, edit):
     url = world.url(feed)
-    old_response, old = _entry(client, url, world.event.uid)
+    old_response, old = _entry(client, url, world.uid(feed))
 
     event_update(event=world.event, **EDITS[edit](world.event))
-    new_response, new = _entry(client, url, world.event.uid)
+    new_response, new = _entry(client, url, world.uid(feed))
 
     assert new is not None  # same UID
     assert new["SEQUENCE"] == old["SEQUENCE"] + 1
@@ -107,10 +112,10 @@ def test_edit_shows_the_new_values(client, world):
 @pytest.mark.parametrize("feed", FEEDS)
 def test_cancelled_event_stays_as_cancelled_with_raised_sequence(client, world, feed):
     url = world.url(feed)
-    old_response, old = _entry(client, url, world.event.uid)
+    old_response, old = _entry(client, url, world.uid(feed))
 
     event_cancel(event=world.event, note="Venue flooded.")
-    new_response, new = _entry(client, url, world.event.uid)
+    new_response, new = _entry(client, url, world.uid(feed))
 
     assert new is not None
     assert str(new["STATUS"]) == "CANCELLED"
@@ -123,21 +128,21 @@ def test_cancelled_event_stays_as_cancelled_with_raised_sequence(client, world, 
 def test_signing_up_adds_the_event_and_cancelling_removes_it(client, world, member):
     later = EventFactory(chapter=world.chapter, title="Later evening", starts_at=soon(20), ends_at=soon(20, 19))
     url = world.url("personal")
-    before, entry = _entry(client, url, later.uid)
-    assert entry is None
+    before = client.get(url)
+    assert set(vevents(before.content)) == {world.uid("personal")}
 
     signup = signup_create(user=member, shift=ShiftFactory(event=later))
-    joined, entry = _entry(client, url, later.uid)
+    joined, entry = _entry(client, url, signup_uid(signup))
 
     assert entry is not None
     assert str(entry["STATUS"]) == "CONFIRMED"
     assert joined["ETag"] != before["ETag"]
 
     signup_cancel(signup=signup)
-    left, entry = _entry(client, url, later.uid)
+    left, entry = _entry(client, url, signup_uid(signup))
 
     assert entry is None
-    assert str(world.event.uid) in vevents(left.content)
+    assert world.uid("personal") in vevents(left.content)
     assert left["ETag"] != joined["ETag"]
     assert set(vevents(left.content)) == set(vevents(before.content))
     assert client.get(url, HTTP_IF_NONE_MATCH=joined["ETag"]).status_code == 200
@@ -151,11 +156,13 @@ def test_cancelling_a_signup_is_not_hidden_from_if_modified_since(client, world,
     url = world.url("personal")
     joined = client.get(url)
 
+    assert signup_uid(signup) in vevents(joined.content)
+
     signup_cancel(signup=signup)
     left = client.get(url, HTTP_IF_MODIFIED_SINCE=joined["Last-Modified"])
 
     assert left.status_code == 200
-    assert str(later.uid) not in vevents(left.content)
+    assert signup_uid(signup) not in vevents(left.content)
 
 
 def test_event_leaving_a_public_feed_is_not_hidden_from_if_modified_since(client, world):
@@ -176,30 +183,33 @@ def test_waitlisted_place_confirmed_updates_the_personal_feed(client, world, mem
     later = EventFactory(chapter=world.chapter, title="Full evening", starts_at=soon(20), ends_at=soon(20, 19))
     shift = ShiftFactory(event=later, capacity=1)
     taken = signup_create(user=outsider, shift=shift)
-    signup_create(user=member, shift=shift)
+    waitlisted = signup_create(user=member, shift=shift)
     url = world.url("personal")
-    waiting, entry = _entry(client, url, later.uid)
+    waiting, entry = _entry(client, url, signup_uid(waitlisted))
     assert str(entry["STATUS"]) == "TENTATIVE"
 
     signup_cancel(signup=taken)
-    confirmed, entry = _entry(client, url, later.uid)
+    confirmed, entry = _entry(client, url, signup_uid(waitlisted))
 
     assert str(entry["STATUS"]) == "CONFIRMED"
     assert confirmed["ETag"] != waiting["ETag"]
 
 
 def test_editing_a_shift_updates_the_personal_feed(client, world, member):
-    """The personal feed names the volunteer's shift and its times; editing the shift must show."""
+    """The personal feed gives the volunteer's shift and its times; editing the shift must show."""
     shift = Signup.objects.get(user=member).shift
     url = world.url("personal")
-    before, entry = _entry(client, url, world.event.uid)
-    assert "Your shift: Table host" in str(entry["DESCRIPTION"])
+    before, old = _entry(client, url, world.uid("personal"))
+    assert "Your shift: Table host" in str(old["DESCRIPTION"])
 
     shift_update(shift=shift, name="Greeter", ends_at=shift.ends_at - dt.timedelta(hours=1))
-    after, entry = _entry(client, url, world.event.uid)
+    after, new = _entry(client, url, world.uid("personal"))
 
-    assert "Your shift: Greeter" in str(entry["DESCRIPTION"])
+    assert "Your shift: Greeter" in str(new["DESCRIPTION"])
+    assert new["DTEND"].dt == shift.ends_at - dt.timedelta(hours=1)
+    assert new["LAST-MODIFIED"].dt > old["LAST-MODIFIED"].dt
     assert after["ETag"] != before["ETag"]
+    assert after["Last-Modified"] != before["Last-Modified"]
 
 
 def test_editing_the_chapter_name_changes_the_chapter_feed(client, world):
@@ -224,7 +234,7 @@ def test_editing_the_chapter_name_changes_every_feed_showing_it(client, world, f
     after = client.get(world.url(feed))
 
     assert after["ETag"] != before["ETag"]
-    assert "Chicagoland." in str(vevents(after.content)[str(world.event.uid)]["DESCRIPTION"])
+    assert "Chicagoland." in str(vevents(after.content)[world.uid(feed)]["DESCRIPTION"])
 
 
 def test_editing_an_empty_chapters_name_changes_its_feed(client, other_chapter):
@@ -270,14 +280,13 @@ def test_event_older_than_the_window_is_left_out(client, world, settings, member
         starts_at=now - dt.timedelta(days=31, hours=2),
         ends_at=now - dt.timedelta(days=31),
     )
-    for event in (inside, outside):
-        SignupFactory(user=member, shift=ShiftFactory(event=event))
+    held = {event: SignupFactory(user=member, shift=ShiftFactory(event=event)) for event in (inside, outside)}
 
     uids = set(vevents(client.get(world.url(feed)).content))
 
-    assert str(inside.uid) in uids
-    assert str(outside.uid) not in uids
-    assert str(world.event.uid) in uids
+    assert _uid(feed, held[inside]) in uids
+    assert _uid(feed, held[outside]) not in uids
+    assert world.uid(feed) in uids
 
 
 @pytest.mark.parametrize("feed", ["chapter", "campaign", "site", "personal"])
@@ -290,17 +299,17 @@ def test_event_drops_out_as_time_passes(client, world, settings, member, feed):
         starts_at=now - dt.timedelta(days=29, hours=2),
         ends_at=now - dt.timedelta(days=29),
     )
-    SignupFactory(user=member, shift=ShiftFactory(event=ageing))
+    uid = _uid(feed, SignupFactory(user=member, shift=ShiftFactory(event=ageing)))
     backdate(ageing)
     today = client.get(world.url(feed))
-    assert str(ageing.uid) in vevents(today.content)
+    assert uid in vevents(today.content)
 
     with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(days=2)):
         later = client.get(world.url(feed), HTTP_IF_NONE_MATCH=today["ETag"])
 
     assert later.status_code == 200
-    assert str(ageing.uid) not in vevents(later.content)
-    assert str(world.event.uid) in vevents(later.content)
+    assert uid not in vevents(later.content)
+    assert world.uid(feed) in vevents(later.content)
     assert later["ETag"] != today["ETag"]
 
 

@@ -19,7 +19,7 @@ from outreach.models import User
 from outreach.services import feed_token_rotate
 from tests.factories import EventFactory, MembershipFactory, ShiftFactory, SignupFactory, UserFactory
 
-from .http_fixtures import CALENDAR, soon, unfolded, vevents
+from .http_fixtures import CALENDAR, signup_uid, soon, unfolded, vevents
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
@@ -51,7 +51,8 @@ def signed_up(chapter, member, stranger, lead):
     """
     `member` holds: a confirmed place (public event), a waitlist spot (the stranger took the only
     place), a confirmed place on a members-only event of their chapter, and a cancelled signup.
-    Other events hold only the stranger. Every event was created by the chapter's lead.
+    Other events hold only the stranger. Every event was created by the chapter's lead. Besides the
+    events by name, "places" and "strangers_places" hold the two volunteers' active signups.
     """
     confirmed = EventFactory(chapter=chapter, title="Confirmed evening", starts_at=soon(7), created_by=lead)
     waitlisted = EventFactory(chapter=chapter, title="Full evening", starts_at=soon(8), created_by=lead)
@@ -66,15 +67,15 @@ def signed_up(chapter, member, stranger, lead):
     others = EventFactory(chapter=chapter, title="Not mine", starts_at=soon(11), created_by=lead)
 
     full_shift = ShiftFactory(event=waitlisted, capacity=1)
-    signup_create(user=stranger, shift=full_shift)
+    strangers_places = {"waitlisted": signup_create(user=stranger, shift=full_shift)}
     places = {
         "confirmed": signup_create(user=member, shift=ShiftFactory(event=confirmed)),
         "waitlisted": signup_create(user=member, shift=full_shift),
         "members_only": signup_create(user=member, shift=ShiftFactory(event=members_only)),
     }
     SignupFactory(user=member, shift=ShiftFactory(event=cancelled), status=SignupStatus.CANCELLED)
-    signup_create(user=stranger, shift=ShiftFactory(event=confirmed, name="Greeter"))
-    signup_create(user=stranger, shift=ShiftFactory(event=others))
+    strangers_places["confirmed"] = signup_create(user=stranger, shift=ShiftFactory(event=confirmed, name="Greeter"))
+    strangers_places["others"] = signup_create(user=stranger, shift=ShiftFactory(event=others))
     assert places["waitlisted"].status == SignupStatus.WAITLISTED
     return {
         "confirmed": confirmed,
@@ -82,6 +83,8 @@ def signed_up(chapter, member, stranger, lead):
         "members_only": members_only,
         "cancelled": cancelled,
         "others": others,
+        "places": places,
+        "strangers_places": strangers_places,
     }
 
 
@@ -204,11 +207,7 @@ def test_personal_feed_lists_only_the_owners_active_signups(client, member, sign
 
     events = vevents(client.get(_feed(token)).content)
 
-    assert set(events) == {
-        str(signed_up["confirmed"].uid),
-        str(signed_up["waitlisted"].uid),
-        str(signed_up["members_only"].uid),
-    }
+    assert set(events) == {signup_uid(signup) for signup in signed_up["places"].values()}
 
 
 def test_personal_feed_marks_confirmed_and_waitlisted_places(client, member, signed_up):
@@ -216,9 +215,9 @@ def test_personal_feed_marks_confirmed_and_waitlisted_places(client, member, sig
 
     events = vevents(client.get(_feed(token)).content)
 
-    confirmed = events[str(signed_up["confirmed"].uid)]
-    waitlisted = events[str(signed_up["waitlisted"].uid)]
-    members_only = events[str(signed_up["members_only"].uid)]
+    confirmed, waitlisted, members_only = (
+        events[signup_uid(signed_up["places"][name])] for name in ("confirmed", "waitlisted", "members_only")
+    )
     assert str(confirmed["STATUS"]) == "CONFIRMED"
     assert str(members_only["STATUS"]) == "CONFIRMED"
     assert str(waitlisted["STATUS"]) == "TENTATIVE"
@@ -272,11 +271,7 @@ def test_two_volunteers_feeds_differ(client, member, stranger, signed_up):
     my_events = set(vevents(client.get(_feed(mine)).content))
     their_events = set(vevents(client.get(_feed(theirs)).content))
 
-    assert their_events == {
-        str(signed_up["waitlisted"].uid),
-        str(signed_up["confirmed"].uid),
-        str(signed_up["others"].uid),
-    }
+    assert their_events == {signup_uid(signup) for signup in signed_up["strangers_places"].values()}
     assert my_events != their_events
 
 

@@ -1,11 +1,14 @@
 """What each message says and to whom, in the event's zone, for a Chicago and a Berlin chapter."""
 
 import datetime as dt
+import uuid
 
+import icalendar
 import pytest
 from django.core import mail
 
-from events.services import event_cancel, event_update, shift_update, signup_cancel, signup_create
+from events.messages import due_reminders
+from events.services import event_cancel, event_update, shift_create, shift_update, signup_cancel, signup_create
 from notifications.enums import MessageKind, MessageState
 from notifications.models import OutboxMessage
 
@@ -62,9 +65,62 @@ def test_signup_confirmed_sends_details_in_the_event_zone_with_ics(place, volunt
     assert (filename, ics_type) == ("event.ics", "text/calendar; charset=utf-8; method=PUBLISH")
     local = STARTS.astimezone(event.zone).strftime("%Y%m%dT%H%M%S")
     assert f"DTSTART;TZID={place['zone']}:{local}" in ics
-    assert f"UID:{event.uid}" in ics
+    assert f"UID:{uuid.uuid5(event.uid, f'signup:{signup.pk}')}" in ics
     assert OutboxMessage.objects.get().dedupe_key == f"signup_confirmed:{signup.pk}"
     assert OutboxMessage.objects.get().state == MessageState.SENT
+
+
+SHIFT_WHEN = {
+    "America/Chicago": "Friday 14 March 2031, 10:00\N{EN DASH}11:00 CDT (America/Chicago)",
+    "Europe/Berlin": "Friday 14 March 2031, 16:00\N{EN DASH}17:00 CET (Europe/Berlin)",
+}
+ICS_SPANS = {
+    "America/Chicago": ("Fri 14 Mar 10:00-11:00 CDT", "Fri 14 Mar 10:00-12:00 CDT"),
+    "Europe/Berlin": ("Fri 14 Mar 16:00-17:00 CET", "Fri 14 Mar 16:00-18:00 CET"),
+}
+
+
+def test_signup_on_a_shorter_shift_gives_the_shifts_time_and_the_events(place, volunteers, committed):
+    """A shift of the event's first hour: the email and the .ics give the shift's time, and the event's beside it."""
+    event = place["event"]
+    first_hour = shift_create(
+        event=event, name="Greeter", starts_at=STARTS, ends_at=STARTS + dt.timedelta(hours=1), capacity=2
+    )
+
+    signup = committed(signup_create, user=volunteers[0], shift=first_hour)
+
+    [message] = mail.outbox
+    assert f"Shift: Greeter\nWhen: {SHIFT_WHEN[place['zone']]}\nEvent time: {WHEN[place['zone']]}\n" in message.body
+    html = message.alternatives[0][0]
+    assert f"<td>{SHIFT_WHEN[place['zone']]}</td>" in html
+    assert f'<th style="text-align: left; padding-right: 1em;">Event time</th><td>{WHEN[place["zone"]]}</td>' in html
+    [vevent] = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
+    assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (STARTS, STARTS + dt.timedelta(hours=1))
+    assert str(vevent["DTSTART"].dt.tzinfo) == place["zone"]
+    shift_span, event_span = ICS_SPANS[place["zone"]]
+    assert str(vevent["DESCRIPTION"]).startswith(
+        f"Your shift: Greeter, {shift_span} (confirmed).\nEvent: {event_span}\n"
+    )
+    assert str(vevent["UID"]) == str(uuid.uuid5(event.uid, f"signup:{signup.pk}"))
+
+
+def test_signup_on_a_shift_spanning_the_event_gives_one_time(place, volunteers, committed):
+    committed(signup_create, user=volunteers[0], shift=place["shift"])
+
+    [message] = mail.outbox
+    assert "Event time" not in message.body
+    assert "Event time" not in message.alternatives[0][0]
+
+
+def test_reminder_of_a_shorter_shift_gives_the_events_time_too(place, volunteers, committed):
+    first_hour = shift_create(
+        event=place["event"], name="Greeter", starts_at=STARTS, ends_at=STARTS + dt.timedelta(hours=1), capacity=2
+    )
+    committed(signup_create, user=volunteers[0], shift=first_hour, now=STARTS - dt.timedelta(days=3))
+
+    [draft] = due_reminders(STARTS - dt.timedelta(hours=1))
+
+    assert (draft.context["when"], draft.context["event_when"]) == (SHIFT_WHEN[place["zone"]], WHEN[place["zone"]])
 
 
 def test_signup_waitlisted_gives_the_position(place, volunteers, committed):
