@@ -1,6 +1,7 @@
 """
 A set-up or clear-up shift reaches outside its event's public times, and nothing the public sees
-moves with it: the event page, the calendar feeds and the volunteer's own feed keep the event's times.
+moves with it: the event page and the public calendar feeds keep the event's times; the volunteer's
+own feed gives their shift's.
 """
 
 import datetime as dt
@@ -53,12 +54,14 @@ def test_the_event_page_keeps_the_events_public_times_and_lists_the_shift_with_i
     assert response.text.index("2031-01-14T18:00:00-06:00") < response.text.index("2031-01-14T15:00:00-06:00")
 
 
-def test_a_volunteers_own_feed_keeps_the_event_times_and_names_the_set_up_shift(client, event, set_up):
+def test_a_volunteers_own_feed_gives_the_set_up_shifts_times_and_the_events(client, event, set_up):
     volunteer = UserFactory()
     signup_create(user=volunteer, shift=set_up, now=NOW)
     token = feed_token_rotate(user=volunteer)
 
     vevent = only_event(client.get(reverse("feed_personal", args=[token])).content)
 
-    assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (START, END)
-    assert "Your shift: Set-up, Tue 14 Jan 15:00 to 18:00 CST (confirmed)." in str(vevent["DESCRIPTION"])
+    assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (START - dt.timedelta(hours=3), START)
+    assert str(vevent["DESCRIPTION"]).startswith(
+        "Your shift: Set-up, Tue 14 Jan 15:00-18:00 CST (confirmed).\nEvent: Tue 14 Jan 18:00-20:00 CST\n"
+    )
