@@ -13,6 +13,9 @@ from events.enums import Audience, EventFormat, Strategy
 from events.models import Event
 from events.selectors import events_near
 
+SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
+"""The filters of /feeds/events.ics (docs/product.md); the find page offers a feed of its results by them."""
+
 MAX_RADIUS_KM = 1000.0
 DEFAULT_RADIUS_KM = 50.0
 

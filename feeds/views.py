@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 
 from events import selectors
 from events.enums import SignupStatus
-from events.filters import EventFilter
+from events.filters import SITE_FEED_FILTERS, EventFilter
 from events.ical import CalendarInfo, Entry, render_calendar, signup_entry
 from events.models import Event
 from events.permissions import can_see_private_location, can_view_event
@@ -35,10 +35,6 @@ from outreach.selectors import user_for_feed_token
 FEED_FORMAT_VERSION = "2"
 """Part of every ETag: raise it when the same rows render differently, so no old body is served."""
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
-"""The filters of /feeds/events.ics (docs/product.md); others in the query string are ignored."""
 
 
 def _etag(request, validators: dict) -> str:

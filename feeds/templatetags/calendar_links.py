@@ -31,9 +31,13 @@ def feed_links(https_url: str) -> dict:
 
 
 @register.inclusion_tag("feeds/_feed_links.html")
-def subscribe_links(route: str, *args, label: str = ""):
-    """`{% subscribe_links "feed_chapter" chapter.slug %}`: the links for one of the feed routes."""
-    return {**feed_links(absolute_url(reverse(route, args=args))), "label": label}
+def subscribe_links(route: str, *args, label: str = "", query: dict | None = None):
+    """
+    `{% subscribe_links "feed_chapter" chapter.slug %}`: the links for one of the feed routes;
+    `query=` adds its filters (`{% subscribe_links "feed_site" query=filters %}`).
+    """
+    path = reverse(route, args=args) + (f"?{urlencode(query)}" if query else "")
+    return {**feed_links(absolute_url(path)), "label": label}
 
 
 @register.inclusion_tag("feeds/_event_calendar_links.html", takes_context=True)

@@ -12,7 +12,6 @@ time there: a chapter's zone is the only zone we know a person by without asking
 import datetime as dt
 import re
 import zoneinfo
-from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -30,12 +29,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from events.enums import Audience, EventFormat, EventStatus, SignupStatus, Strategy
-from events.filters import DEFAULT_RADIUS_KM, EventFilter
+from events.filters import DEFAULT_RADIUS_KM, SITE_FEED_FILTERS, EventFilter
 from events.models import Event, Signup
 from events.permissions import can_manage_event, can_sign_up, whereabouts_for
 from events.selectors import confirmed_event_ids, event_list, shifts_with_counts, user_signups
 from events.services import signup_cancel, signup_create
-from outreach.links import absolute_url
 from outreach.models import Chapter
 from outreach.permissions import chapter_roles
 
@@ -199,7 +197,6 @@ class EventSearchForm(forms.Form):
 
 # The filters of /feeds/events.ics, a public contract (docs/feeds.md, "The feeds"), and the search's
 # other filters by what a visitor calls them: the page says which of those the feed leaves out.
-SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
 NOT_IN_SITE_FEED = (
     (("q",), gettext_lazy("search words")),
     (("place",), gettext_lazy("distance")),
@@ -208,31 +205,17 @@ NOT_IN_SITE_FEED = (
 )
 
 
-def feed_links(https_url: str) -> dict:
-    """
-    The links of feeds' `subscribe_links` tag for a feed URL with a query string, which that tag
-    cannot build (it reverses a route): subscribe by webcal://, the https URL to copy, Google's cid.
-    """
-    parts = urlsplit(https_url)
-    return {
-        "https_url": https_url,
-        "webcal_url": parts._replace(scheme="webcal").geturl(),
-        "google_url": f"https://calendar.google.com/calendar/render?{urlencode({'cid': https_url})}",
-    }
-
-
 def results_feed(form) -> dict:
     """The site feed of a valid search: its links, the filters it carries, and those it leaves out."""
     cleaned = form.cleaned_data if form.is_bound else {}
     query = {name: cleaned[name] for name in SITE_FEED_FILTERS if cleaned.get(name)}
-    path = reverse("feed_site") + (f"?{urlencode(query)}" if query else "")
     carried = [
         (form.fields[name].label, dict(form.fields[name].choices).get(value, value)) for name, value in query.items()
     ]
     left_out = [str(label) for names, label in NOT_IN_SITE_FEED if any(cleaned.get(name) for name in names)]
     if len(left_out) > 1:
         left_out = [_("%(some)s or %(last)s") % {"some": ", ".join(left_out[:-1]), "last": left_out[-1]}]
-    return {**feed_links(absolute_url(path)), "carried": carried, "left_out": "".join(left_out)}
+    return {"query": query, "carried": carried, "left_out": "".join(left_out)}
 
 
 def home(request):
