@@ -70,7 +70,9 @@ def test_report(client, lead, chapter, django_assert_num_queries):
         add_signups(ShiftFactory(event=event))
 
     with django_assert_num_queries(one):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["event"] == event
 
 
 def test_roster(client, lead, event):
