@@ -285,6 +285,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # a promise to bro
 
 SITE_PAGE_SIZE = env_int("SITE_PAGE_SIZE", 20, minimum=1)  # events per page on the site's lists
 FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 90, minimum=0)
+FEED_FUTURE_DAYS = env_int("FEED_FUTURE_DAYS", 730, minimum=1)  # no feed reaches further ahead
 FEED_MAX_AGE = env_int("FEED_MAX_AGE", 3600, minimum=0)  # Cache-Control; at most the feeds' REFRESH-INTERVAL
 FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 86400, minimum=0)
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 180, minimum=7)

@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.models import Campaign, Chapter, Partner, coordinate_constraints, latitude_field, longitude_field
 from outreach.permissions import chapter_roles, managed_chapter_ids
-from outreach.validators import validate_latitude_longitude, validate_timezone
+from outreach.validators import (
+    validate_latitude_longitude,
+    validate_plain_text,
+    validate_single_line,
+    validate_timezone,
+)
 
 from .enums import AddressVisibility, EventFormat, EventStatus, SignupStatus, Strategy, Visibility
 from .validators import (
@@ -81,17 +86,19 @@ def choice_constraint(prefix: str, field: str, choices) -> models.CheckConstrain
 class EventDetails(models.Model):
     """What an event and a series of events share: what, for whom, where and how."""
 
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One line for lists."))
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, validators=[validate_single_line], help_text=_("One line for lists.")
+    )
+    description = models.TextField(_("description"), blank=True, validators=[validate_plain_text])
     strategy = models.CharField(_("prevention strategy"), max_length=32, choices=Strategy.choices)
     audiences = models.JSONField(
         _("audiences"), default=list, blank=True, help_text=_("Who the event is for, e.g. parents, educators.")
     )
     language = models.CharField(_("language"), max_length=16, default="en", help_text=_("Language code, e.g. en."))
     format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True, validators=[validate_single_line])
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[validate_single_line])
     latitude = latitude_field()
     longitude = longitude_field()
     address_visibility = models.CharField(
@@ -249,11 +256,18 @@ class Event(EventDetails):
         "address",
         "latitude",
         "longitude",
+        "address_visibility",
         "online_url",
+        "strategy",
         "status",
+        "cancellation_note",
         "visibility",
+        "campaign",
     )
-    """Fields a subscribed calendar shows: changing one raises `sequence`."""
+    """
+    Fields a subscribed calendar shows, or that decide which feeds show the event: changing one
+    raises `sequence` (events.services, docs/feeds.md "What raises SEQUENCE").
+    """
 
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="events", verbose_name=_("chapter"))
@@ -279,9 +293,15 @@ class Event(EventDetails):
     ends_at = models.DateTimeField(_("ends at"))
     all_day = models.BooleanField(_("all day"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
-    cancellation_note = models.TextField(_("cancellation note"), blank=True)
+    cancellation_note = models.TextField(_("cancellation note"), blank=True, validators=[validate_plain_text])
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, editable=False, help_text=_("Grows with every change a calendar must see.")
+    )
+    was_public = models.BooleanField(
+        _("was in public feeds"),
+        default=False,
+        editable=False,
+        help_text=_("Listed as a public event once: if it leaves the public feeds, they carry its cancellation."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -394,8 +414,10 @@ class Shift(models.Model):
     """A role and time window inside an event with its own number of places."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("event"))
-    name = models.CharField(_("role"), max_length=120, help_text=_("e.g. Table host"))
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(
+        _("role"), max_length=120, validators=[validate_single_line], help_text=_("e.g. Table host")
+    )
+    description = models.TextField(_("description"), blank=True, validators=[validate_plain_text])
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(
@@ -403,12 +425,21 @@ class Shift(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_note = models.TextField(
-        _("cancellation note"), blank=True, help_text=_("Sent to the shift's volunteers when it is cancelled.")
+        _("cancellation note"),
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Sent to the shift's volunteers when it is cancelled."),
+    )
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, editable=False, help_text=_("Grows when the shift's name, times or state change.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ShiftQuerySet.as_manager()
+
+    CALENDAR_FIELDS = ("name", "starts_at", "ends_at", "cancelled_at")
+    """What a volunteer's calendar entry for the shift shows: changing one raises `sequence`."""
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -493,6 +524,12 @@ class Signup(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(24)],
     )
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Grows when the volunteer's calendar entry changes: confirmed, waitlisted, the address shown."),
+    )
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -546,7 +583,7 @@ class EventReport(models.Model):
     partners_engaged = models.PositiveIntegerField(
         _("partners engaged"), default=0, validators=[MaxValueValidator(MAX_REPORT_COUNT)]
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=10_000)
+    notes = models.TextField(_("notes"), blank=True, max_length=10_000, validators=[validate_plain_text])
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import PartnerKind, Role
-from .validators import validate_campaign_dates, validate_latitude_longitude, validate_timezone
+from .validators import (
+    validate_campaign_dates,
+    validate_latitude_longitude,
+    validate_plain_text,
+    validate_single_line,
+    validate_timezone,
+)
 
 
 def latitude_field(**kwargs):
@@ -86,18 +92,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("display name"),
         max_length=80,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Shown to other volunteers and on rosters. An alias is fine."),
     )
     legal_name = models.CharField(
         _("legal name"),
         max_length=150,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Seen only by coordinators and leads of chapters you sign up with."),
     )
     phone = models.CharField(
         _("phone"),
         max_length=32,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Seen only by coordinators and leads of chapters you sign up with."),
     )
     is_staff = models.BooleanField(
@@ -160,17 +169,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Chapter(models.Model):
     """A local chapter: its own zone, place, events and members."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in URLs and feed addresses."))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_plain_text])
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
         validators=[validate_timezone],
         help_text=_("IANA time zone such as America/Chicago; events default to it."),
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
-    region = models.CharField(_("region"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True, validators=[validate_single_line])
+    region = models.CharField(_("region"), max_length=120, blank=True, validators=[validate_single_line])
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 two-letter code."))
     latitude = latitude_field()
     longitude = longitude_field()
@@ -179,11 +188,21 @@ class Chapter(models.Model):
         _("help and hotline line"),
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Shown on event pages and in messages, e.g. a national trafficking hotline number."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Grows when something its events' calendar entries show changes: name, contact email, help line."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    CALENDAR_FIELDS = ("name", "contact_email", "help_line")
+    """What every calendar entry of the chapter's events shows: changing one raises `sequence`."""
 
     class Meta:
         ordering = ["name"]
@@ -226,9 +245,9 @@ class Membership(models.Model):
 class Campaign(models.Model):
     """A named, dated awareness push that spans chapters, such as a prevention month."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_plain_text])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -257,7 +276,7 @@ class Partner(models.Model):
     """An organization a chapter works with; events list their partners."""
 
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="partners", verbose_name=_("chapter"))
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices, default=PartnerKind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
@@ -271,3 +290,24 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FeedVersion(models.Model):
+    """
+    How often the calendar feeds of one scope have changed, and when they last did: "site" (the
+    site-wide feed), "chapter:<pk>", "campaign:<pk>" and "user:<pk>" (a personal feed). The services
+    that raise a calendar entry's SEQUENCE bump the versions of every feed showing it
+    (outreach.services.feed_versions_bump), so a feed's validators are one row away and a poll costs
+    a key lookup instead of a pass over the feed's events (docs/feeds.md, "HTTP").
+    """
+
+    scope = models.CharField(_("scope"), max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("feed version")
+        verbose_name_plural = _("feed versions")
+
+    def __str__(self):
+        return f"{self.scope} v{self.version}"

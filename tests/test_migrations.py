@@ -38,9 +38,14 @@ MOVE = [("notifications", "0001_initial"), ("events", "0008_move_outboxmessage_t
 # the old main lists it here, e.g.
 #   "events_outboxmessage": {"postgresql": {"events_outboxmessage_foo_id_0f3c_fk_..."},
 #                            "sqlite": {"foreign_key(foo_id -> events_foo.id)"}},
-LATER_ADDITIONS: dict[str, dict[str, set[str]]] = {}
+LATER_ADDITIONS: dict[str, dict[str, set[str]]] = {
+    # events 0011 and outreach 0006: the revisions of shifts, signups and chapters (positive integers).
+    "events_shift": {"postgresql": {"events_shift_sequence_check"}, "sqlite": {"check(sequence)"}},
+    "events_signup": {"postgresql": {"events_signup_sequence_check"}, "sqlite": {"check(sequence)"}},
+    "outreach_chapter": {"postgresql": {"outreach_chapter_sequence_check"}, "sqlite": {"check(sequence)"}},
+}
 # Tables created after the old main (by a later migration); the move creates none.
-LATER_TABLES: set[str] = set()
+LATER_TABLES: set[str] = {"outreach_feedversion"}  # outreach 0006
 
 OUTBOX_TABLE = "events_outboxmessage"
 OLD_TASK = "events.tasks.deliver_message"
