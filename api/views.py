@@ -98,6 +98,10 @@ class ChapterViewSet(
             return serializers.ChapterUpdateSerializer
         return serializers.ChapterSerializer
 
+    def perform_update(self, serializer):
+        # Through the service: a rename reaches the SEQUENCE of the chapter's events' calendar entries.
+        serializer.instance = services.chapter_update(chapter=serializer.instance, **serializer.validated_data)
+
 
 class ChapterScopedMixin:
     """Views below /chapters/<slug>/ that only the chapter's leads and staff may use."""
@@ -187,7 +191,7 @@ class CampaignViewSet(
         serializer.save()
 
     def perform_update(self, serializer):
-        serializer.save()
+        serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)
 
 
 MANAGER_ACTIONS = {"update", "partial_update", "destroy", "publish", "cancel", "roster", "report"}

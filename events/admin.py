@@ -20,6 +20,9 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outreach.admin import MembershipInline
+from outreach.models import Campaign, Chapter
+
 from . import services
 from .enums import Audience, EventStatus
 from .models import Event, EventReport, EventSeries, Shift, Signup
@@ -582,3 +585,40 @@ class EventReportAdmin(ServiceAdmin):
         if change and not counts:
             return
         adopt(obj, call_service(request, None, services.report_save, event=event, updated_by=request.user, **counts))
+
+
+# Chapters and campaigns: registered here, not in outreach/admin.py, because their edits go through
+# events.services, which carries a chapter's rename into its events' calendar entries.
+
+
+@admin.register(Chapter)
+class ChapterAdmin(ServiceAdmin):
+    list_display = ["name", "slug", "city", "country", "timezone", "is_active"]
+    list_filter = ["is_active", "country", "timezone"]
+    search_fields = ["name", "slug", "city", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.full_clean()
+            obj.save()
+            return
+        if changes := changed(form, form.changed_data):
+            adopt(obj, call_service(request, None, services.chapter_update, chapter=obj, **changes))
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ServiceAdmin):
+    list_display = ["name", "slug", "starts_on", "ends_on"]
+    search_fields = ["name", "slug"]
+    date_hierarchy = "starts_on"
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.full_clean()
+            obj.save()
+            return
+        if changes := changed(form, form.changed_data):
+            adopt(obj, call_service(request, None, services.campaign_update, campaign=obj, **changes))

@@ -262,7 +262,7 @@ class Event(EventDetails):
         "status",
         "cancellation_note",
         "visibility",
-        "campaign",
+        "campaign_id",
     )
     """
     Fields a subscribed calendar shows, or that decide which feeds show the event: changing one

@@ -15,11 +15,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outreach.models import Chapter, User
+from outreach.models import Campaign, Chapter, User
+from outreach.selectors import SITE_FEED_SCOPE, feed_scope
+from outreach.services import feed_versions_bump
 
 from . import messages
 from .enums import EventStatus, SignupStatus, Visibility
@@ -53,6 +56,94 @@ class SignupConflict(ValidationError):
 def refusal(field: str, message: str, code: str, *, error=ValidationError) -> ValidationError:
     """A ValidationError keyed by `field` that keeps its `code` (a dict of plain messages would drop it)."""
     return error({field: ValidationError(message, code=code)})
+
+
+# Calendars: every change a subscriber can see raises a SEQUENCE and bumps the versions of the
+# feeds that show it, here and nowhere else (docs/feeds.md, "What raises SEQUENCE"). A calendar
+# entry's SEQUENCE and LAST-MODIFIED are derived from these rows by events.ical.revision.
+
+
+def _event_feed_scopes(event_ids: Iterable[int], *, also: Iterable[str] = ()) -> set[str]:
+    """The feeds that show these events: the site's, their chapters', campaigns' and volunteers'."""
+    event_ids = list(event_ids)
+    scopes = {SITE_FEED_SCOPE, *also}
+    for chapter_id, campaign_id in Event.objects.filter(pk__in=event_ids).values_list("chapter_id", "campaign_id"):
+        scopes.add(feed_scope("chapter", chapter_id))
+        if campaign_id is not None:
+            scopes.add(feed_scope("campaign", campaign_id))
+    users = Signup.objects.active().filter(shift__event_id__in=event_ids).values_list("user_id", flat=True)
+    scopes.update(feed_scope("user", user_id) for user_id in users.distinct())
+    return scopes
+
+
+def _events_seen_changed(event_ids: Iterable[int], *, also: Iterable[str] = ()) -> None:
+    feed_versions_bump(_event_feed_scopes(event_ids, also=also))
+
+
+def _signups_seen_changed(signups: Iterable[Signup], *, now: dt.datetime | None = None) -> None:
+    """
+    A signup's state changed (made, confirmed, cancelled): its entry in the volunteer's feed, and
+    their other entries on the same event (whose address shows once one place is confirmed), get a
+    new SEQUENCE, and the volunteers' feeds a new version. Changes the given signups in memory too,
+    so the .ics of a message recorded afterwards carries the same SEQUENCE as the feed.
+    """
+    signups = list(signups)
+    if not signups:
+        return
+    now = now or timezone.now()
+    pairs = Q()
+    for signup in signups:
+        pairs |= Q(user_id=signup.user_id, shift__event_id=signup.shift.event_id)
+    Signup.objects.filter(pairs).update(sequence=F("sequence") + 1, updated_at=now)
+    for signup in signups:
+        signup.sequence += 1
+        signup.updated_at = now
+    feed_versions_bump({feed_scope("user", signup.user_id) for signup in signups}, now=now)
+
+
+def _shift_seen_changed(shift: Shift, before: dict) -> bool:
+    """Raise a shift's `sequence` when a field its volunteers' entries show changed; bump their feeds."""
+    if all(before[name] == getattr(shift, name) for name in Shift.CALENDAR_FIELDS):
+        return False
+    shift.sequence += 1
+    users = shift.signups.active().values_list("user_id", flat=True)
+    feed_versions_bump({feed_scope("user", user_id) for user_id in users})
+    return True
+
+
+def _shift_snapshot(shift: Shift) -> dict:
+    return {name: getattr(shift, name) for name in Shift.CALENDAR_FIELDS}
+
+
+def chapter_update(*, chapter: Chapter, **changes) -> Chapter:
+    """
+    Change a chapter (the admin and the API edit chapters here). When a field its events' calendar
+    entries show changes (Chapter.CALENDAR_FIELDS), the chapter's `sequence` grows, which raises
+    the SEQUENCE of every entry of its events (events.ical.revision); any change bumps the versions
+    of the feeds that show its events, and its active state decides whether they show them at all.
+    """
+    with transaction.atomic(durable=True):
+        locked = Chapter.objects.select_for_update().get(pk=chapter.pk)
+        before = {name: getattr(locked, name) for name in (*Chapter.CALENDAR_FIELDS, "is_active", "timezone")}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        if any(before[name] != getattr(locked, name) for name in Chapter.CALENDAR_FIELDS):
+            locked.sequence += 1
+        _save(locked)
+        event_ids = Event.objects.filter(chapter=locked).listed().values_list("pk", flat=True)
+        _events_seen_changed(event_ids, also=[feed_scope("chapter", locked.pk)])
+    return locked
+
+
+def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
+    """Change a campaign; its feed names and describes it, so the feed gets a new version."""
+    with transaction.atomic(durable=True):
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _save(locked)
+        feed_versions_bump([feed_scope("campaign", locked.pk)])
+    return locked
 
 
 # Events
@@ -126,7 +217,9 @@ def event_create(
                 )
         return first
     with transaction.atomic(durable=True):
-        event = _save(Event(chapter=chapter, created_by=created_by, starts_at=starts_at, ends_at=ends_at, **details))
+        event = Event(chapter=chapter, created_by=created_by, starts_at=starts_at, ends_at=ends_at, **details)
+        _mark_public(event)
+        event = _save(event)
         event.partners.set(partners)
         _save(
             Shift(
@@ -179,13 +272,14 @@ def _reschedule_shifts(event: Event, old_starts_at: dt.datetime, old_ends_at: dt
                 raise ValidationError(
                     {"ends_at": message % {"shift": shift.name, "margin": duration_text(margin)}}
                 ) from None
+        shift.sequence += 1
         moved.append(shift)
     if not moved:
         return
     Event.objects.filter(pk=event.pk).update(
         starts_at=min(event.starts_at, old_starts_at), ends_at=max(event.ends_at, old_ends_at)
     )
-    Shift.objects.bulk_update(moved, ["starts_at", "ends_at"])
+    Shift.objects.bulk_update(moved, ["starts_at", "ends_at", "sequence"])
 
 
 def _event_apply(event: Event, changes: dict) -> bool:
@@ -203,10 +297,19 @@ def _event_apply(event: Event, changes: dict) -> bool:
     changed = _calendar_changed(before, event)
     if changed:
         event.sequence += 1
+    _mark_public(event)
     event.save()
     if partners is not None:
         event.partners.set(partners)
+    campaign_before = before["campaign_id"]
+    _events_seen_changed([event.pk], also=[feed_scope("campaign", campaign_before)] if campaign_before else [])
     return changed
+
+
+def _mark_public(event: Event) -> None:
+    """An event listed as public once owes the public feeds its cancellation if it ever leaves them."""
+    if event.status in EventStatus.listed() and event.visibility == Visibility.PUBLIC:
+        event.was_public = True
 
 
 def _differs(event: Event, changes: dict) -> bool:
@@ -345,19 +448,20 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
     for day, (starts_at, ends_at) in windows.items():
         if day in existing:
             continue
-        event = _save(
-            Event(
-                chapter=series.chapter,
-                series=series,
-                occurrence_date=day,
-                created_by=series.created_by,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                status=series.status,
-                **details,
-            )
+        event = Event(
+            chapter=series.chapter,
+            series=series,
+            occurrence_date=day,
+            created_by=series.created_by,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=series.status,
+            **details,
         )
+        _mark_public(event)
+        event = _save(event)
         event.partners.set(series.partners.all())
+        _events_seen_changed([event.pk])
         _save(Shift(event=event, name=_("Volunteer"), starts_at=starts_at, ends_at=ends_at, capacity=series.capacity))
 
 
@@ -481,9 +585,11 @@ def shift_update(*, shift: Shift, **changes) -> Shift:
         if locked.cancelled_at is not None:
             raise refusal("status", _("A cancelled shift cannot be changed."), "cancelled")
         before = (locked.starts_at, locked.ends_at)
+        seen = _shift_snapshot(locked)
         for name, value in changes.items():
             setattr(locked, name, value)
         validate_capacity(locked.capacity, confirmed=locked.signups.confirmed().count())
+        _shift_seen_changed(locked, seen)
         _save(locked)
         messages.record_shift_changed(locked, before)
         _promote_waitlist(locked)
@@ -515,8 +621,10 @@ def shift_cancel(*, shift: Shift, note: str = "", now: dt.datetime | None = None
         locked = _lock_shift(shift)
         if locked.cancelled_at is not None:
             raise refusal("status", _("This shift is already cancelled."), "already_cancelled")
+        seen = _shift_snapshot(locked)
         locked.cancelled_at = now
         locked.cancellation_note = note
+        _shift_seen_changed(locked, seen)
         _save(locked)
         signups = list(locked.signups.active().select_related("user").order_by("pk"))
         for signup in signups:
@@ -526,6 +634,7 @@ def shift_cancel(*, shift: Shift, note: str = "", now: dt.datetime | None = None
         for signup in signups:
             signup.status, signup.cancelled_at, signup.updated_at = SignupStatus.CANCELLED, now, now
         Signup.objects.bulk_update(signups, ["status", "cancelled_at", "updated_at"])
+        _signups_seen_changed(signups, now=now)
     return locked
 
 
@@ -604,6 +713,7 @@ def signup_create(*, user: User, shift: Shift, now: dt.datetime | None = None) -
             confirmed = locked.signups.confirmed().count()
             status = SignupStatus.CONFIRMED if confirmed < locked.capacity else SignupStatus.WAITLISTED
             signup = _with_position(_save(Signup(user=user, shift=locked, status=status)))
+            _signups_seen_changed([signup])
             messages.record_signup_created(signup, waitlist_position=signup.waitlist_position)
     except IntegrityError as exc:
         # The locks make this unreachable in practice; the constraint has the last word if not.
@@ -628,6 +738,7 @@ def _promote_waitlist(shift: Shift) -> list[Signup]:
     for signup in promoted:
         signup.status, signup.updated_at = SignupStatus.CONFIRMED, now
     Signup.objects.bulk_update(promoted, ["status", "updated_at"])
+    _signups_seen_changed(promoted, now=now)
     messages.record_promoted(promoted)
     return promoted
 
@@ -665,6 +776,7 @@ def signup_cancel(*, signup: Signup, now: dt.datetime | None = None) -> Signup:
         locked.cancelled_at = now
         _save(locked)
         locked.shift = locked_shift
+        _signups_seen_changed([locked], now=now)
         messages.record_signup_cancelled(locked)
         if was_confirmed:
             locked.promoted = _promote_waitlist(locked_shift)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Chapter, Membership, Partner, User
+from .models import Membership, Partner, User
 
 admin.site.site_header = _("Outreach administration")
 admin.site.site_title = _("Outreach admin")
@@ -25,6 +25,10 @@ class ReadOnlyMemberships:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Chapters and campaigns are registered in events/admin.py: their edits go through events.services,
+# which raises the SEQUENCE of their events' calendar entries and bumps the feeds' versions.
 
 
 class MembershipInline(ReadOnlyMemberships, admin.TabularInline):
@@ -50,15 +54,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-@admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "city", "country", "timezone", "is_active"]
-    list_filter = ["is_active", "country", "timezone"]
-    search_fields = ["name", "slug", "city", "region"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
-
-
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyMemberships, admin.ModelAdmin):
     list_display = ["user", "chapter", "role", "created_at"]
@@ -66,14 +61,6 @@ class MembershipAdmin(ReadOnlyMemberships, admin.ModelAdmin):
     list_select_related = ["user", "chapter"]
     search_fields = ["user__email", "user__display_name", "chapter__name"]
     autocomplete_fields = ["user", "chapter"]
-
-
-@admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "starts_on", "ends_on"]
-    search_fields = ["name", "slug"]
-    date_hierarchy = "starts_on"
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Partner)

@@ -1,13 +1,16 @@
-"""Writes to the organization's data that carry a rule: memberships, roles and feed tokens."""
+"""Writes to the organization's data that carry a rule: memberships, roles, feed tokens and feed versions."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import Role
-from .models import Chapter, Membership, User
+from .models import Chapter, FeedVersion, Membership, User
 from .permissions import forget_chapter_roles
 from .selectors import hash_feed_token
 
@@ -78,3 +81,21 @@ def feed_token_rotate(*, user: User) -> str:
     User.objects.filter(pk=user.pk).update(feed_token_hash=hash_feed_token(token))
     user.feed_token_hash = hash_feed_token(token)
     return token
+
+
+def feed_versions_bump(scopes: Iterable[str], *, now=None) -> None:
+    """
+    Record that the feeds of `scopes` ("site", "chapter:<pk>", "campaign:<pk>", "user:<pk>"; see
+    outreach.selectors.feed_scope) changed, inside the caller's transaction, so a feed cached at
+    the old version is never served again once it commits. The rows are locked in scope order, so
+    two writers bumping overlapping scopes cannot deadlock.
+    """
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    now = now or timezone.now()
+    FeedVersion.objects.bulk_create(
+        [FeedVersion(scope=scope, version=0, changed_at=now) for scope in scopes], ignore_conflicts=True
+    )
+    list(FeedVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
+    FeedVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1, changed_at=now)
