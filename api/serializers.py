@@ -8,10 +8,12 @@ import datetime as dt
 import zoneinfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from events.enums import Audience, SignupStatus
 from events.models import EVENT_DETAIL_FIELDS, Event, Shift, Signup
@@ -20,6 +22,9 @@ from events.validators import MAX_CAPACITY, MAX_REPORT_COUNT, make_aware_local
 from outreach.enums import Role
 from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter, Membership, Partner, User
+from outreach.validators import validate_plain_text, validate_single_line
+
+TEXT_VALIDATORS = (validate_single_line, validate_plain_text)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -43,7 +48,26 @@ class CapacityField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class CleanedModelSerializer(serializers.ModelSerializer):
+class TextFieldsMixin:
+    """
+    A text field's refusal of control characters (outreach.validators, from the model or declared
+    here) is its only one for NUL and lone surrogates: DRF's own checks would add a second message
+    about the same character, without saying where it is.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if any(validator in TEXT_VALIDATORS for validator in field.validators):
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator)
+                ]
+        return fields
+
+
+class CleanedModelSerializer(TextFieldsMixin, serializers.ModelSerializer):
     """Runs the model's clean(), the readable twins of its constraints, on the data about to be saved."""
 
     def validate(self, attrs):
@@ -78,7 +102,11 @@ class ChapterSerializer(CleanedModelSerializer):
             "url",
             "feed_url",
         ]
-        extra_kwargs = {"latitude": {"coerce_to_string": False}, "longitude": {"coerce_to_string": False}}
+        extra_kwargs = {
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+            "country": {"validators": [validate_single_line]},  # the model leaves the code unchecked
+        }
 
     def get_url(self, chapter) -> str:
         return absolute_url(chapter.get_absolute_url())
@@ -123,7 +151,7 @@ class CampaignSerializer(CleanedModelSerializer):
         return absolute_url(reverse("feed_campaign", kwargs={"slug": campaign.slug}))
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(TextFieldsMixin, serializers.ModelSerializer):
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
     capacity = CapacityField()
@@ -234,7 +262,7 @@ class SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class EventWriteSerializer(serializers.ModelSerializer):
+class EventWriteSerializer(TextFieldsMixin, serializers.ModelSerializer):
     """What a coordinator sends to create or change an event; answered with EventSerializer."""
 
     chapter = SlugField(slug_field="slug", queryset=Chapter.objects.filter(is_active=True))
@@ -251,6 +279,7 @@ class EventWriteSerializer(serializers.ModelSerializer):
         required=False,
         write_only=True,
         max_length=500,
+        validators=[validate_single_line],
         help_text="RFC 5545 RRULE such as FREQ=WEEKLY;COUNT=12: creates a series of occurrences.",
     )
 
@@ -268,6 +297,11 @@ class EventWriteSerializer(serializers.ModelSerializer):
             "capacity",
             "recurrence",
         ]
+        # Text the model leaves unchecked: a URL's path may hold control characters a calendar refuses.
+        extra_kwargs = {
+            "language": {"validators": [validate_single_line]},
+            "online_url": {"validators": [validate_single_line]},
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -312,8 +346,8 @@ def _refuse_skipped_wall_time(value: dt.datetime, zone: str, field: str) -> None
         raise serializers.ValidationError(exc.message_dict) from None
 
 
-class CancelSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+class CancelSerializer(TextFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, validators=[validate_plain_text])
 
 
 class SignupSerializer(serializers.ModelSerializer):
@@ -377,7 +411,7 @@ class RosterEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(TextFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["email", "display_name", "legal_name", "phone", "is_staff"]
@@ -393,13 +427,13 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class EventReportSerializer(serializers.Serializer):
+class EventReportSerializer(TextFieldsMixin, serializers.Serializer):
     """What the event reached; the volunteer figures are read-only and come from check-ins."""
 
     people_reached = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
     materials_distributed = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
     partners_engaged = serializers.IntegerField(min_value=0, max_value=MAX_REPORT_COUNT, required=False)
-    notes = serializers.CharField(max_length=10_000, allow_blank=True, required=False)
+    notes = serializers.CharField(max_length=10_000, allow_blank=True, required=False, validators=[validate_plain_text])
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     volunteers_confirmed = serializers.IntegerField(read_only=True)
     volunteers_attended = serializers.IntegerField(read_only=True)

@@ -4,6 +4,8 @@ Forms of the lead dashboard.
 Times are entered as a local date and time in the event's own zone and made aware with
 make_aware_local, so a time the clocks skip is refused beside the field that holds it. Each rule
 comes from validators.py; a refusal from a service is shown beside its field by add_service_errors.
+Every text field refuses control characters (outreach.validators): one-line fields also line
+breaks and tabs, multi-line ones only the others.
 """
 
 import datetime as dt
@@ -12,6 +14,8 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import Audience, Frequency
@@ -30,6 +34,9 @@ from events.validators import (
 )
 from outreach.enums import Role
 from outreach.models import Campaign, Partner, User
+from outreach.validators import validate_plain_text, validate_single_line
+
+TEXT_VALIDATORS = (validate_single_line, validate_plain_text)
 
 TIMEZONE_CHOICES = [
     (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name and not name.startswith("Etc/")
@@ -50,8 +57,29 @@ def add_service_errors(form: forms.Form, error: ValidationError, fields: dict[st
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _text_only(field: forms.Field) -> forms.Field:
+    """
+    A field with a text validator drops Django's NUL check: the validator refuses NUL too, and says
+    where it is, so the field shows one message, not two about the same character.
+    """
+    if any(validator in TEXT_VALIDATORS for validator in field.validators):
+        field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    return field
+
+
+def _model_field(model: type[models.Model], name: str, **kwargs) -> forms.Field:
+    """
+    The model field's form field, with the model's text validator: Django hands a model's validators
+    to ModelForms only, and these forms are plain ones.
+    """
+    field = model._meta.get_field(name).formfield(**kwargs)
+    model_text = [v for v in model._meta.get_field(name).validators if v in TEXT_VALIDATORS]
+    field.validators = [*(v for v in model_text if v not in field.validators), *field.validators]
+    return _text_only(field)
+
+
 def _event_field(name: str, **kwargs) -> forms.Field:
-    return Event._meta.get_field(name).formfield(**kwargs)
+    return _model_field(Event, name, **kwargs)
 
 
 def _date_field(label) -> forms.DateField:
@@ -100,7 +128,7 @@ class EventForm(LocalWindowMixin, forms.Form):
     audiences = forms.MultipleChoiceField(
         label=_("Audiences"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    language = _event_field("language")
+    language = _event_field("language", validators=[validate_single_line])
     timezone = forms.ChoiceField(
         label=_("Time zone"), choices=TIMEZONE_CHOICES, help_text=_("Defaults to the chapter's.")
     )
@@ -129,7 +157,11 @@ class EventForm(LocalWindowMixin, forms.Form):
     longitude = _event_field("longitude")
     address_visibility = _event_field("address_visibility")
     online_url = _event_field(
-        "online_url", assume_scheme="https", help_text=_("Needed to publish an online or hybrid event.")
+        "online_url",
+        assume_scheme="https",
+        # A URL's path may hold control characters that a calendar refuses; the model does not check.
+        validators=[validate_single_line],
+        help_text=_("Needed to publish an online or hybrid event."),
     )
     visibility = _event_field("visibility")
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all(), required=False)
@@ -295,8 +327,8 @@ SeriesForm.base_fields = {
 
 
 class ShiftForm(LocalWindowMixin, forms.Form):
-    name = Shift._meta.get_field("name").formfield()
-    description = Shift._meta.get_field("description").formfield(widget=forms.Textarea(attrs={"rows": 3}))
+    name = _model_field(Shift, "name")
+    description = _model_field(Shift, "description", widget=forms.Textarea(attrs={"rows": 3}))
     start_date = _date_field(_("Start date"))
     start_time = _time_field(_("Start time"), "")
     end_date = _date_field(_("End date"))
@@ -350,12 +382,15 @@ class ShiftForm(LocalWindowMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note to volunteers"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Shown on the event page and in calendars, e.g. why and what happens instead."),
+    note = _text_only(
+        forms.CharField(
+            label=_("Note to volunteers"),
+            required=False,
+            max_length=2000,
+            validators=[validate_plain_text],
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("Shown on the event page and in calendars, e.g. why and what happens instead."),
+        )
     )
 
 
@@ -401,7 +436,7 @@ class ReportForm(forms.Form):
     people_reached = _report_count("people_reached")
     materials_distributed = _report_count("materials_distributed")
     partners_engaged = _report_count("partners_engaged")
-    notes = EventReport._meta.get_field("notes").formfield(widget=forms.Textarea(attrs={"rows": 6}))
+    notes = _model_field(EventReport, "notes", widget=forms.Textarea(attrs={"rows": 6}))
 
     FIELDS = ("people_reached", "materials_distributed", "partners_engaged", "notes")
 
@@ -417,13 +452,17 @@ class ReportForm(forms.Form):
 
 
 class EmailVolunteersForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    message = forms.CharField(label=_("Message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 10}))
+    # A line break in a header would start a new header: the subject is refused, not mended.
+    subject = _text_only(forms.CharField(label=_("Subject"), max_length=200, validators=[validate_single_line]))
+    message = _text_only(
+        forms.CharField(
+            label=_("Message"),
+            max_length=20_000,
+            validators=[validate_plain_text],
+            widget=forms.Textarea(attrs={"rows": 10}),
+        )
+    )
     include_waitlisted = forms.BooleanField(label=_("Also email volunteers on the waitlist"), required=False)
-
-    def clean_subject(self):
-        # A line break in a header would start a new header; one line is all a subject needs.
-        return " ".join(part.strip() for part in self.cleaned_data["subject"].splitlines() if part.strip())
 
 
 class MemberAddForm(forms.Form):

@@ -1,11 +1,30 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from notifications.enums import MessageKind
 from outreach.enums import Role
 from outreach.models import User
 from outreach.permissions import chapter_roles
+from outreach.validators import validate_plain_text, validate_single_line
+
+TEXT_VALIDATORS = (validate_single_line, validate_plain_text)
+
+
+def with_text_validators(field: forms.Field, model_field) -> forms.Field:
+    """
+    The model field's refusal of control characters on the form field, in place of Django's NUL
+    check: it refuses NUL too and says where, so a field shows one message, not two about the same
+    character. A ModelForm would check the model's validators only after its own, which stop at NUL.
+    """
+    text = [v for v in model_field.validators if v in TEXT_VALIDATORS and v not in field.validators]
+    if text:
+        field.validators = [
+            *text,
+            *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+        ]
+    return field
 
 
 class SignupForm(AllauthSignupForm):
@@ -13,11 +32,14 @@ class SignupForm(AllauthSignupForm):
 
     field_order = ["email", "display_name", "password1", "password2"]
 
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=User._meta.get_field("display_name").max_length,
-        help_text=User._meta.get_field("display_name").help_text,
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    display_name = with_text_validators(
+        forms.CharField(
+            label=_("Display name"),
+            max_length=User._meta.get_field("display_name").max_length,
+            help_text=User._meta.get_field("display_name").help_text,
+            widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        ),
+        User._meta.get_field("display_name"),
     )
 
     def signup(self, request, user):
@@ -31,6 +53,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        for name, field in self.fields.items():
+            with_text_validators(field, User._meta.get_field(name))
 
     class Meta:
         model = User

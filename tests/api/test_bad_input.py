@@ -129,7 +129,7 @@ FIELD_ERRORS = {
         ({"starts_at": f"{NIGHT}T05:00:00-05:00", "ends_at": f"{NIGHT}T04:00:00-05:00"}, "ends_at", "after the start"),
         ({"starts_at": f"{NIGHT}T01:00:00"}, "starts_at", "Give the time with its UTC offset"),
         ({"starts_at": SKIPPED_WALL_TIME}, "starts_at", "2027-03-14 02:30 does not exist in America/Chicago"),
-        ({"title": "Open\x00night"}, "title", "Null characters are not allowed."),
+        ({"title": "Open\x00night"}, "title", "Remove the invisible control character U+0000 at position 5."),
         ({"title": "x" * NEAR_BODY_LIMIT}, "title", "Ensure this field has no more than 200 characters."),
         ({"audiences": ["parents\x00"]}, "audiences", "is not a valid choice."),
     ],
@@ -140,7 +140,7 @@ FIELD_ERRORS = {
         ({**EVENT_PAYLOAD, "partners": [2**70]}, "partners", None),
     ],
     ("lead", "post", "/api/v1/events/{event}/cancel/"): [
-        ({"note": "flooded\x00"}, "note", "Null characters are not allowed."),
+        ({"note": "flooded\x00"}, "note", "Remove the invisible control character U+0000 at position 8."),
     ],
     # Shift create and change: capacity, window, offsets, wall times, strings.
     SHIFTS: [
@@ -148,7 +148,7 @@ FIELD_ERRORS = {
         (shift_payload(ends_at=f"{NIGHT}T00:30:00-06:00"), "ends_at", "The end must be after the start."),
         (shift_payload(starts_at=f"{NIGHT}T01:00:00"), "starts_at", "Give the time with its UTC offset"),
         (shift_payload(starts_at=SKIPPED_WALL_TIME), "starts_at", "2027-03-14 02:30 does not exist in America/Chicago"),
-        (shift_payload(name="Greeter\x00"), "name", "Null characters are not allowed."),
+        (shift_payload(name="Greeter\x00"), "name", "Remove the invisible control character U+0000 at position 8."),
         (shift_payload(name="x" * NEAR_BODY_LIMIT), "name", "Ensure this field has no more than 120 characters."),
     ],
     SHIFT: [
@@ -156,7 +156,7 @@ FIELD_ERRORS = {
         ({"ends_at": f"{NIGHT}T00:00:00-06:00"}, "ends_at", "The end must be after the start."),
         ({"ends_at": f"{NIGHT}T04:00:00"}, "ends_at", "Give the time with its UTC offset"),
         ({"starts_at": SKIPPED_WALL_TIME}, "starts_at", "2027-03-14 02:30 does not exist in America/Chicago"),
-        ({"description": "a\x00b"}, "description", "Null characters are not allowed."),
+        ({"description": "a\x00b"}, "description", "Remove the invisible control character U+0000 at position 2."),
     ],
     CHECK_IN: [
         ({}, "attended", "This field is required."),
@@ -179,12 +179,12 @@ FIELD_ERRORS = {
         ({"role": None}, "role", "This field may not be null."),
     ],
     ("volunteer", "patch", "/api/v1/me/"): [
-        ({"display_name": "Sam\x00"}, "display_name", "Null characters are not allowed."),
-        ({"phone": "\x00"}, "phone", "Null characters are not allowed."),
+        ({"display_name": "Sam\x00"}, "display_name", "Remove the invisible control character U+0000 at position 4."),
+        ({"phone": "\x00"}, "phone", "Remove the invisible control character U+0000 at position 1."),
         ({"legal_name": "x" * NEAR_BODY_LIMIT}, "legal_name", "Ensure this field has no more than"),
     ],
     CHAPTER: [
-        ({"name": "Chi\x00cago"}, "name", "Null characters are not allowed."),
+        ({"name": "Chi\x00cago"}, "name", "Remove the invisible control character U+0000 at position 4."),
         ({"timezone": "Mars/Olympus"}, "timezone", "is not an IANA time zone"),
         ({"latitude": "north"}, "latitude", "A valid number is required."),
         ('{"latitude": 1e400}', "latitude", "A valid number is required."),

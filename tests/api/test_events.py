@@ -260,7 +260,7 @@ def test_event_create_with_recurrence_makes_a_series(as_user, lead):
         ({"capacity": "ten"}, "capacity", "A valid integer is required."),
         ({"capacity": 1.5}, "capacity", "A valid integer is required."),
         ({"capacity": None}, "capacity", "This field may not be null."),
-        ({"title": "x\x00y"}, "title", "Null characters are not allowed."),
+        ({"title": "x\x00y"}, "title", "Remove the invisible control character U+0000 at position 2."),
         ({"title": "x" * 1_000}, "title", "no more than 200 characters"),
         ({"strategy": "other"}, "strategy", "is not a valid choice."),
         ({"audiences": ["parents", "aliens"]}, "audiences", '1: "aliens" is not a valid choice.'),

@@ -271,21 +271,23 @@ def test_sending_the_same_text_again_is_a_new_message(lead_client, event, signup
     assert all(key.startswith("volunteer_message:") and key.endswith(f":{signup.user.pk}") for key in keys)
 
 
-def test_line_breaks_in_the_subject_are_stripped(lead_client, event, signup, django_capture_on_commit_callbacks):
-    _post(
+def test_a_line_break_in_the_subject_is_refused_beside_it_and_nothing_sent(
+    lead_client, event, signup, django_capture_on_commit_callbacks
+):
+    # A line break in a header would start a new one (here a Bcc): refused, not mended.
+    response = _post(
         lead_client,
         reverse("dashboard:email_event", args=[event.pk]),
         {"subject": "Hello\r\nBcc: victim@example.org\n", "message": "Hi"},
         django_capture_on_commit_callbacks,
     )
 
-    assert OutboxMessage.objects.get().subject == "Hello Bcc: victim@example.org"
-    [message] = mail.outbox
-    assert message.subject == "Hello Bcc: victim@example.org"
-    assert message.bcc == []
-    raw = message.message().as_string()
-    assert "\nBcc:" not in raw
-    assert "Subject: Hello Bcc: victim@example.org\n" in raw
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "subject": ["Keep this to one line: remove the line break or tab at position 6."]
+    }
+    assert OutboxMessage.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_a_chapter_address_with_a_line_break_is_refused_above_the_form(
