@@ -10,7 +10,21 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, FloatField, Max, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from outreach.permissions import managed_chapter_ids
@@ -188,73 +202,81 @@ def event_report(*, event: Event) -> dict:
 # Calendar feeds
 
 
+def feed_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """
+    What feeds show: events that end FEED_PAST_DAYS ago or later and start FEED_FUTURE_DAYS ahead
+    or sooner. Both edges move with the clock, so a feed also changes when an event crosses one.
+    """
+    return now - dt.timedelta(days=settings.FEED_PAST_DAYS), now + dt.timedelta(days=settings.FEED_FUTURE_DAYS)
+
+
 def feed_window_start(now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(days=settings.FEED_PAST_DAYS)
+    return feed_window(now)[0]
+
+
+def _in_window(prefix: str, now: dt.datetime) -> Q:
+    start, end = feed_window(now)
+    return Q(**{f"{prefix}ends_at__gte": start, f"{prefix}starts_at__lte": end})
+
+
+def public_feed_candidates() -> QuerySet:
+    """
+    Every event the public feeds show at some time: listed public events of active chapters, and
+    listed events that were public once and have left the public feeds since (made members-only,
+    or their chapter deactivated), which the feeds carry as cancellations (`withdrawn_from_public`).
+    """
+    return Event.objects.filter(status__in=EventStatus.listed()).filter(
+        Q(visibility=Visibility.PUBLIC, chapter__is_active=True) | Q(was_public=True)
+    )
+
+
+def withdrawn_from_public(event: Event) -> bool:
+    """Whether a public feed shows `event` only as its cancellation (see public_feed_candidates)."""
+    return event.visibility != Visibility.PUBLIC or not event.chapter.is_active
 
 
 def public_feed_events(*, now: dt.datetime) -> QuerySet:
-    """Published and cancelled public events of active chapters, from FEED_PAST_DAYS ago onwards."""
-    return Event.objects.filter(
-        status__in=EventStatus.listed(),
-        visibility=Visibility.PUBLIC,
-        chapter__is_active=True,
-        ends_at__gte=feed_window_start(now),
-    )
+    """The public feeds' events now: public_feed_candidates within the feed window."""
+    return public_feed_candidates().filter(_in_window("", now))
 
 
 def feed_rows(events: QuerySet) -> QuerySet:
     return events.select_related("chapter").order_by("starts_at", "pk")
 
 
-def feed_validators(events: QuerySet, **scope) -> dict:
+def feed_crossings(candidates: QuerySet, *, now: dt.datetime, prefix: str = "", updated=("updated_at",)) -> dict:
     """
-    What a feed's body depends on, in one query: the rows' count and latest change, and the latest
-    change of their chapters (whose names and help lines the feed shows).
-
-    The latest changes are taken over every listed event of the feed's `scope` (the filters that
-    name the feed: chapter=..., campaign=...), shown or not: an event that leaves the feed (made
-    members-only, its chapter deactivated) then moves Last-Modified forward, so a client that
-    revalidates by date alone sees it go.
+    What a feed of `candidates` needs for its Last-Modified and for how long its body holds, in one
+    query: `updated` (the latest of the `updated` fields over every candidate, shown or not),
+    `left` (the latest end before the window's start), `entering` (the earliest start beyond its
+    end), `first_end` and `last_start` (within it). `prefix` leads to the event
+    ("shift__event__" for signups).
     """
-    shown = Q(pk__in=events.values("pk"))
-    return (
-        Event.objects.filter(status__in=EventStatus.listed(), **scope)
-        .order_by()
-        .aggregate(
-            count=Count("pk", filter=shown),
-            updated=Max("updated_at"),
-            chapters_updated=Max("chapter__updated_at"),
-            ids=Sum("pk", filter=shown),
-        )
+    start, end = feed_window(now)
+    ends_at, starts_at = f"{prefix}ends_at", f"{prefix}starts_at"
+    inside = _in_window(prefix, now)
+    latest = {f"updated_{index}": Max(name) for index, name in enumerate(updated)}
+    row = candidates.order_by().aggregate(
+        left=Max(ends_at, filter=Q(**{f"{ends_at}__lt": start})),
+        entering=Min(starts_at, filter=Q(**{f"{starts_at}__gt": end})),
+        first_end=Min(ends_at, filter=inside),
+        last_start=Max(starts_at, filter=inside),
+        **latest,
     )
+    stamps = [row.pop(name) for name in latest]
+    row["updated"] = max((stamp for stamp in stamps if stamp is not None), default=None)
+    return row
+
+
+def personal_feed_candidates(*, user) -> QuerySet:
+    """
+    Every signup a volunteer's own feed shows at some time: their signups on listed events,
+    cancelled ones included, so a place given up or a cancelled shift reaches their calendar as
+    a cancellation instead of vanishing from it.
+    """
+    return Signup.objects.filter(user=user, shift__event__status__in=EventStatus.listed())
 
 
 def personal_feed_signups(*, user, now: dt.datetime) -> QuerySet:
-    """A volunteer's active signups on listed events in the feed window, with their events."""
-    return Signup.objects.filter(
-        user=user,
-        status__in=SignupStatus.active(),
-        shift__event__status__in=EventStatus.listed(),
-        shift__event__ends_at__gte=feed_window_start(now),
-    )
-
-
-def personal_feed_validators(signups: QuerySet, *, user) -> dict:
-    """
-    As feed_validators, for a volunteer's feed. `signups_updated` covers their cancelled signups
-    too, so leaving an event moves Last-Modified forward; `shifts_updated` covers shift edits,
-    which the feed shows in each event's description.
-    """
-    shown = Q(pk__in=signups.values("pk"))
-    return (
-        Signup.objects.filter(user=user)
-        .order_by()
-        .aggregate(
-            count=Count("pk", filter=shown),
-            updated=Max("shift__event__updated_at", filter=shown),
-            signups_updated=Max("updated_at"),
-            shifts_updated=Max("shift__updated_at", filter=shown),
-            chapters_updated=Max("shift__event__chapter__updated_at", filter=shown),
-            ids=Sum("pk", filter=shown),
-        )
-    )
+    """A volunteer's own feed now: personal_feed_candidates within the feed window."""
+    return personal_feed_candidates(user=user).filter(_in_window("shift__event__", now))

@@ -1,17 +1,25 @@
 """
-HTTP for the calendar feeds; events/ical.py makes their bodies.
+HTTP for the calendar feeds; events/ical.py makes their bodies (docs/feeds.md, "HTTP").
 
-Each feed first computes its validators (ETag, Last-Modified) from the data in a constant number
-of queries. A conditional request that matches answers 304 there; otherwise the body comes from
-the cache under a key that includes the ETag, so an unchanged feed is never rendered twice and
-app servers sharing Redis share the work. Feed responses set no cookie and never redirect to a
-login, and personal feed tokens are kept out of the logs (config.log_filters).
+A poll costs a key lookup: each feed names its scope's version (outreach.FeedVersion, bumped by
+the services that raise a SEQUENCE), and the cache holds, under that version, the feed's ETag,
+Last-Modified and how long its body holds before an event crosses an edge of the window. Only a
+new version or a crossing renders the feed again, once however many requests miss at the same
+moment. The ETag is a hash of the body. Only the filters that docs/feeds.md names count: any other
+query parameter is ignored and never makes another cache entry. Feed responses set no cookie and
+never redirect to a login, and personal feed tokens are kept out of the logs (config.log_filters).
 """
 
+import datetime as dt
 import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,73 +31,166 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import selectors
-from events.enums import SignupStatus
+from events.enums import SignupStatus, Visibility
 from events.filters import SITE_FEED_FILTERS, EventFilter
-from events.ical import CalendarInfo, Entry, render_calendar, signup_entry
+from events.ical import CalendarInfo, Entry, render_calendar, revision, signup_entry
 from events.models import Event
 from events.permissions import can_see_private_location, can_view_event
 from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter
-from outreach.selectors import user_for_feed_token
+from outreach.selectors import SITE_FEED_SCOPE, feed_scope, feed_version, user_for_feed_token
 
-FEED_FORMAT_VERSION = "2"
-"""Part of every ETag: raise it when the same rows render differently, so no old body is served."""
+FEED_FORMAT_VERSION = "3"
+"""Part of every cache key: raise it when the same rows render differently, so no old body is served."""
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+RENDER_LOCK_SECONDS = 60
+"""How long one request may hold the right to render a feed before another may take it over."""
+RENDER_WAIT_SECONDS = 20
+"""How long a request waits for another's rendering of the same feed before rendering it itself."""
 
 
-def _etag(request, validators: dict) -> str:
-    parts = [FEED_FORMAT_VERSION, request.path, request.META.get("QUERY_STRING", ""), settings.SITE_URL]
-    parts += [str(validators[key]) for key in sorted(validators)]
-    return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
-
-
-def _last_modified(validators: dict):
-    stamps = [value for key, value in validators.items() if key.endswith("updated") and value is not None]
-    return max(stamps) if stamps else None
-
-
-def _feed_response(request, validators: dict, build, *, private: bool = False, filename: str = ""):
+@dataclass
+class Feed:
     """
-    Answer with the feed whose body `build()` returns, or 304 when the client's copy is current.
-    `build` is called only on a cache miss.
+    A feed as one request resolved it: `identity` (the canonical path and filters, which with the
+    scope's `version` name its cache entry), and how to make it.
     """
-    etag = _etag(request, validators)
-    modified = _last_modified(validators)
-    last_modified = int(modified.timestamp()) if modified else None  # HTTP dates have whole seconds
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is None:
-        key = f"feed:{hashlib.sha256(etag.encode()).hexdigest()}"
-        body = cache.get(key)
+
+    identity: str
+    version: str
+    changed_at: dt.datetime | None
+    info: CalendarInfo
+    entries: Callable[[], Iterator[Entry]]
+    crossings: Callable[[dt.datetime], dict] | None = None
+    private: bool = False
+    filename: str = ""
+
+
+def _meta_key(feed: Feed) -> str:
+    parts = [FEED_FORMAT_VERSION, settings.SITE_URL, feed.identity, feed.version]
+    return "feed:meta:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _body_key(etag: str) -> str:
+    return f"feed:body:{etag.strip(chr(34))}"
+
+
+def _render(feed: Feed, now: dt.datetime) -> tuple[dict, bytes]:
+    """The body, and what the cache keeps about it: ETag, Last-Modified and until when it holds."""
+    body = render_calendar(feed.info, feed.entries())
+    stamps = [feed.changed_at]
+    valid_until = None
+    if feed.crossings is not None:
+        crossed = feed.crossings(now)
+        past = dt.timedelta(days=settings.FEED_PAST_DAYS)
+        future = dt.timedelta(days=settings.FEED_FUTURE_DAYS)
+        stamps.append(crossed["updated"])
+        # An event that left the window's start or entered at its end changed the feed then.
+        if crossed["left"] is not None:
+            stamps.append(crossed["left"] + past)
+        if crossed["last_start"] is not None:
+            stamps.append(crossed["last_start"] - future)
+        edges = []
+        if crossed["first_end"] is not None:
+            edges.append(crossed["first_end"] + past)
+        if crossed["entering"] is not None:
+            edges.append(crossed["entering"] - future)
+        valid_until = min(edges).timestamp() if edges else None
+    modified = min(max((stamp for stamp in stamps if stamp is not None), default=now), now)
+    meta = {
+        "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        "last_modified": int(modified.timestamp()),  # HTTP dates have whole seconds
+        "valid_until": valid_until,
+    }
+    return meta, body
+
+
+def _holds(meta: dict | None, now: dt.datetime) -> bool:
+    return meta is not None and (meta["valid_until"] is None or now.timestamp() < meta["valid_until"])
+
+
+def _rendered(feed: Feed, meta_key: str, now: dt.datetime) -> tuple[dict, bytes]:
+    """
+    Render `feed` and keep it, once: the request that takes the lock renders, the others wait for
+    its result (a stampede of misses after a change renders the feed once), and take over if it
+    does not come within RENDER_WAIT_SECONDS.
+    """
+    lock = f"{meta_key}:lock"
+    if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            meta = cache.get(meta_key)
+            if _holds(meta, now):
+                body = cache.get(_body_key(meta["etag"]))
+                if body is not None:
+                    return meta, body
+            if cache.get(lock) is None:
+                break
+    try:
+        meta, body = _render(feed, now)
+        cache.set(_body_key(meta["etag"]), body, settings.FEED_CACHE_SECONDS)
+        cache.set(meta_key, meta, settings.FEED_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return meta, body
+
+
+def _feed_response(request, feed: Feed) -> HttpResponse:
+    """Answer with `feed`, or 304 when the client's copy is current, rendering it only if it changed."""
+    now = timezone.now()
+    meta_key = _meta_key(feed)
+    meta = cache.get(meta_key)
+    body = None
+    if not _holds(meta, now):
+        meta, body = _rendered(feed, meta_key, now)
+    response = get_conditional_response(request, etag=meta["etag"], last_modified=meta["last_modified"])
+    if response is None:
         if body is None:
-            body = build(modified)
-            cache.set(key, body, settings.FEED_CACHE_SECONDS)
+            body = cache.get(_body_key(meta["etag"]))
+        if body is None:  # evicted on its own
+            meta, body = _rendered(feed, meta_key, now)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
-    else:
-        response = not_modified
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"{'private' if private else 'public'}, max-age={settings.FEED_MAX_AGE}"
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    response["ETag"] = meta["etag"]
+    response["Last-Modified"] = http_date(meta["last_modified"])
+    response["Cache-Control"] = f"{'private' if feed.private else 'public'}, max-age={settings.FEED_MAX_AGE}"
+    if feed.filename:
+        response["Content-Disposition"] = f'attachment; filename="{feed.filename}.ics"'
     return response
 
 
-def _public_feed(request, events, info: CalendarInfo, *, header_updated=None, scope=None):
-    """A public feed of `events`; `header_updated` is when the chapter or campaign it names last changed."""
-    validators = {**selectors.feed_validators(events, **(scope or {})), "header_updated": header_updated}
+def _scope_version(scope: str) -> tuple[str, dt.datetime | None]:
+    version, changed_at = feed_version(scope)
+    return f"{scope}:{version}", changed_at
 
-    def build(stamp):
-        entries = [Entry(event) for event in selectors.feed_rows(events)]
-        return render_calendar(info, entries, stamp=stamp)
 
-    return _feed_response(request, validators, build)
+def _public_entries(events: QuerySet) -> Callable[[], Iterator[Entry]]:
+    def entries():
+        for event in selectors.feed_rows(events).iterator(chunk_size=2000):
+            yield Entry(event, withdrawn=selectors.withdrawn_from_public(event))
+
+    return entries
+
+
+def _public_feed(request, *, identity: str, scope: str, events: QuerySet, candidates: QuerySet, info: CalendarInfo):
+    version, changed_at = _scope_version(scope)
+    feed = Feed(
+        identity=identity,
+        version=version,
+        changed_at=changed_at,
+        info=info,
+        entries=_public_entries(events),
+        crossings=lambda now: selectors.feed_crossings(
+            candidates, now=now, updated=("updated_at", "chapter__updated_at")
+        ),
+    )
+    return _feed_response(request, feed)
 
 
 @require_safe
 def chapter_feed(request, slug):
     chapter = get_object_or_404(Chapter, slug=slug, is_active=True)
-    events = selectors.public_feed_events(now=timezone.now()).filter(chapter=chapter)
+    candidates = selectors.public_feed_candidates().filter(chapter=chapter)
     info = CalendarInfo(
         name=f"{chapter.name} - Outreach",
         description=f"Public events of the {chapter.name} chapter.",
@@ -97,13 +198,20 @@ def chapter_feed(request, slug):
         source=absolute_url(request.path),
         timezone=chapter.timezone,
     )
-    return _public_feed(request, events, info, header_updated=chapter.updated_at, scope={"chapter": chapter})
+    return _public_feed(
+        request,
+        identity=request.path,
+        scope=feed_scope("chapter", chapter.pk),
+        events=selectors.public_feed_events(now=timezone.now()).filter(chapter=chapter),
+        candidates=candidates,
+        info=info,
+    )
 
 
 @require_safe
 def campaign_feed(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
-    events = selectors.public_feed_events(now=timezone.now()).filter(campaign=campaign)
+    candidates = selectors.public_feed_candidates().filter(campaign=campaign)
     info = CalendarInfo(
         name=f"{campaign.name} - Outreach",
         description=campaign.description or f"Events of {campaign.name}, across chapters.",
@@ -111,11 +219,19 @@ def campaign_feed(request, slug):
         source=absolute_url(request.path),
         timezone="UTC",
     )
-    return _public_feed(request, events, info, header_updated=campaign.updated_at, scope={"campaign": campaign})
+    return _public_feed(
+        request,
+        identity=request.path,
+        scope=feed_scope("campaign", campaign.pk),
+        events=selectors.public_feed_events(now=timezone.now()).filter(campaign=campaign),
+        candidates=candidates,
+        info=info,
+    )
 
 
 @require_safe
 def site_feed(request):
+    """Every public event, narrowed by the filters docs/feeds.md names; other parameters are ignored."""
     data = {name: request.GET[name] for name in SITE_FEED_FILTERS if name in request.GET}
     for name, value in data.items():
         if not value:
@@ -125,15 +241,18 @@ def site_feed(request):
     if not filterset.is_valid():
         name, errors = next(iter(filterset.errors.items()))
         return _bad_filter(name, " ".join(errors))
-    events = filterset.qs
+    canonical = request.path + (f"?{urlencode(sorted(data.items()))}" if data else "")
+    candidates = EventFilter(data, queryset=selectors.public_feed_candidates()).qs
     info = CalendarInfo(
         name="Outreach - all events",
         description="Public events of every Outreach chapter.",
         url=absolute_url(reverse("home")),
-        source=absolute_url(request.get_full_path()),
+        source=absolute_url(canonical),
         timezone="UTC",
     )
-    return _public_feed(request, events, info)
+    return _public_feed(
+        request, identity=canonical, scope=SITE_FEED_SCOPE, events=filterset.qs, candidates=candidates, info=info
+    )
 
 
 def _bad_filter(name: str, message: str) -> HttpResponseBadRequest:
@@ -147,12 +266,7 @@ def event_feed(request, pk):
     if not can_view_event(request.user, event):
         raise Http404("No such event.")
     private = can_see_private_location(request.user, event)
-    validators = {
-        "updated": event.updated_at,
-        "chapters_updated": event.chapter.updated_at,
-        "private": private,
-        "visibility": event.visibility,
-    }
+    sequence, modified = revision(event)
     info = CalendarInfo(
         name=event.title,
         description=event.summary or event.title,
@@ -160,14 +274,17 @@ def event_feed(request, pk):
         source=absolute_url(request.path),
         timezone=event.timezone,
     )
-
-    def build(stamp):
-        return render_calendar(info, [Entry(event, show_private_location=private)], stamp=stamp)
-
-    is_private = private or event.visibility != "public"
-    return _feed_response(
-        request, validators, build, private=is_private, filename=slugify(event.title) or f"event-{pk}"
+    feed = Feed(
+        identity=request.path,
+        # The event's row is the feed's scope: what the reader may see of it is part of the version.
+        version=f"{sequence}:{modified.timestamp()}:{private}",
+        changed_at=modified,
+        info=info,
+        entries=lambda: iter([Entry(event, show_private_location=private)]),
+        private=private or event.visibility != Visibility.PUBLIC,
+        filename=slugify(event.title) or f"event-{pk}",
     )
+    return _feed_response(request, feed)
 
 
 def _not_found_unlogged():
@@ -179,27 +296,49 @@ def _not_found_unlogged():
 
 @require_safe
 def personal_feed(request, token):
-    """The shifts a volunteer holds a place on, one entry each, behind a secret, rotatable token."""
+    """The shifts a volunteer holds or held a place on, one entry each, behind a secret, rotatable token."""
     user = user_for_feed_token(token)
     if user is None:
         return _not_found_unlogged()
-    signups = selectors.personal_feed_signups(user=user, now=timezone.now())
-    validators = selectors.personal_feed_validators(signups, user=user)
+    version, changed_at = _scope_version(feed_scope("user", user.pk))
+    candidates = selectors.personal_feed_candidates(user=user)
 
-    def build(stamp):
-        rows = list(signups.select_related("shift__event__chapter").order_by("shift__starts_at", "pk"))
+    def entries():
+        rows = list(
+            selectors.personal_feed_signups(user=user, now=timezone.now())
+            .select_related("shift__event__chapter")
+            .order_by("shift__starts_at", "pk")
+        )
         confirmed = {signup.shift.event_id for signup in rows if signup.status == SignupStatus.CONFIRMED}
-        entries = [_personal_entry(signup, confirmed_event_ids=confirmed) for signup in rows]
-        info = CalendarInfo(
+        return (_personal_entry(signup, confirmed_event_ids=confirmed) for signup in rows)
+
+    feed = Feed(
+        # The token is part of the body (SOURCE), so it is part of the identity.
+        identity=request.path,
+        version=version,
+        changed_at=changed_at,
+        info=CalendarInfo(
             name="My Outreach shifts",
             description="The shifts you signed up for with Outreach.",
             url=absolute_url(reverse("home")),
             source=absolute_url(reverse("feed_personal", kwargs={"token": token})),
             timezone=settings.TIME_ZONE,
-        )
-        return render_calendar(info, entries, stamp=stamp)
-
-    response = _feed_response(request, validators, build, private=True)
+        ),
+        entries=entries,
+        crossings=lambda now: selectors.feed_crossings(
+            candidates,
+            now=now,
+            prefix="shift__event__",
+            updated=(
+                "updated_at",
+                "shift__updated_at",
+                "shift__event__updated_at",
+                "shift__event__chapter__updated_at",
+            ),
+        ),
+        private=True,
+    )
+    response = _feed_response(request, feed)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

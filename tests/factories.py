@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from events.enums import EventStatus, SignupStatus, Strategy
+from events.enums import EventStatus, SignupStatus, Strategy, Visibility
 from events.models import Event, Shift, Signup
 from outreach.enums import Role
 from outreach.models import Campaign, Chapter, Membership, Partner, User
@@ -77,6 +77,9 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: (timezone.now() + dt.timedelta(days=7)).replace(microsecond=0))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     status = EventStatus.PUBLISHED
+    visibility = Visibility.PUBLIC
+    # As events.services marks it: listed as public once, owed a cancellation if it leaves the public feeds.
+    was_public = factory.LazyAttribute(lambda o: o.status in EventStatus.listed() and o.visibility == Visibility.PUBLIC)
 
 
 class ShiftFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events.enums import EventStatus, Visibility
+from outreach.models import FeedVersion
 from outreach.services import feed_token_rotate
 from tests.factories import CampaignFactory, EventFactory, ShiftFactory, SignupFactory
 
@@ -106,10 +107,12 @@ def backdate(*objects, hours: int = 1) -> None:
 
 
 def backdate_everything(hours: int = 1) -> None:
-    """Move every row's `updated_at` back: the world as it stood before the change under test."""
+    """Move every row's `updated_at` back (and the feeds' versions' `changed_at`): the world as it
+    stood before the change under test."""
     for model in apps.get_models():
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
             model.objects.update(updated_at=F("updated_at") - dt.timedelta(hours=hours))
+    FeedVersion.objects.update(changed_at=F("changed_at") - dt.timedelta(hours=hours))
 
 
 def cache_control(response) -> dict[str, str]:

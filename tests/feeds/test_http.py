@@ -348,13 +348,13 @@ def _count(url: str, **headers) -> tuple[int, object]:
     return len(queries), response
 
 
-# (full render after cache.clear(), 304, cached 200)
+# (full render after cache.clear(), 304, cached 200): a poll reads the scope's version, never the events.
 EXPECTED_QUERIES = {
-    "chapter": (3, 2, 2),  # chapter, validators, rows
-    "campaign": (3, 2, 2),  # campaign, validators, rows
-    "site": (2, 1, 1),  # validators, rows
-    "event": (1, 1, 1),  # the event with its chapter
-    "personal": (3, 2, 2),  # user by token hash, validators, signups with events and chapters
+    "chapter": (4, 2, 2),  # chapter, its feed version, rows, window crossings and latest change
+    "campaign": (4, 2, 2),  # campaign, its feed version, rows, crossings
+    "site": (3, 1, 1),  # the site's feed version, rows, crossings
+    "event": (1, 1, 1),  # the event with its chapter: its own row is its version
+    "personal": (4, 2, 2),  # user by token hash, their feed version, signups with events and chapters, crossings
 }
 
 

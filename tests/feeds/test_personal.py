@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.log_filters import RedactFeedTokens
@@ -73,7 +74,9 @@ def signed_up(chapter, member, stranger, lead):
         "waitlisted": signup_create(user=member, shift=full_shift),
         "members_only": signup_create(user=member, shift=ShiftFactory(event=members_only)),
     }
-    SignupFactory(user=member, shift=ShiftFactory(event=cancelled), status=SignupStatus.CANCELLED)
+    given_up = SignupFactory(
+        user=member, shift=ShiftFactory(event=cancelled), status=SignupStatus.CANCELLED, cancelled_at=timezone.now()
+    )
     strangers_places["confirmed"] = signup_create(user=stranger, shift=ShiftFactory(event=confirmed, name="Greeter"))
     strangers_places["others"] = signup_create(user=stranger, shift=ShiftFactory(event=others))
     assert places["waitlisted"].status == SignupStatus.WAITLISTED
@@ -84,6 +87,7 @@ def signed_up(chapter, member, stranger, lead):
         "cancelled": cancelled,
         "others": others,
         "places": places,
+        "given_up": given_up,
         "strangers_places": strangers_places,
     }
 
@@ -202,12 +206,15 @@ def test_bad_token_404_sets_no_cookie_and_never_redirects(client, member):
 # What the feed shows
 
 
-def test_personal_feed_lists_only_the_owners_active_signups(client, member, signed_up):
+def test_personal_feed_lists_only_the_owners_signups_and_given_up_ones_as_cancelled(client, member, signed_up):
     token = feed_token_rotate(user=member)
 
     events = vevents(client.get(_feed(token)).content)
 
-    assert set(events) == {signup_uid(signup) for signup in signed_up["places"].values()}
+    given_up = signup_uid(signed_up["given_up"])
+    assert set(events) == {signup_uid(signup) for signup in signed_up["places"].values()} | {given_up}
+    assert str(events[given_up]["STATUS"]) == "CANCELLED"
+    assert str(events[given_up]["SUMMARY"]) == "Cancelled: Changed my mind"
 
 
 def test_personal_feed_marks_confirmed_and_waitlisted_places(client, member, signed_up):
@@ -282,7 +289,7 @@ def test_member_who_leads_another_chapter_sees_only_own_signups(client, member, 
 
     events = vevents(client.get(_feed(token)).content)
 
-    assert len(events) == 3
+    assert len(events) == 4  # three places and the cancelled signup
 
 
 # Logs
