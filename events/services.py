@@ -7,6 +7,7 @@ fault. A refusal that is a clash with existing state (a second signup, an overla
 SignupConflict, which the API answers with 409.
 """
 
+import contextlib
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from outreach.models import Campaign, Chapter, User
 from outreach.selectors import SITE_FEED_SCOPE, feed_scope
@@ -30,7 +31,7 @@ from .models import EVENT_DETAIL_FIELDS, Event, EventReport, EventSeries, Shift,
 from .validators import (
     duration_text,
     make_aware_local,
-    parse_rrule,
+    series_rule_dates,
     shift_margin,
     validate_capacity,
     validate_hours,
@@ -194,7 +195,7 @@ def event_create(
         if details.pop("all_day", False):
             raise ValidationError({"all_day": _("A repeating event cannot be all-day.")})
         local = starts_at.astimezone(zoneinfo.ZoneInfo(details["timezone"]))
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), _start_time_as_starts_at():
             series = _series_create(
                 chapter=chapter,
                 created_by=created_by,
@@ -227,6 +228,19 @@ def event_create(
             )
         )
     return event
+
+
+@contextlib.contextmanager
+def _start_time_as_starts_at():
+    """event_create's callers name the time of day of a series `starts_at`: refusals say so too."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict") or "start_time" not in error.error_dict:
+            raise
+        errors = dict(error.error_dict)
+        errors["starts_at"] = errors.pop("start_time")
+        raise ValidationError(errors) from None
 
 
 def _calendar_changed(before: dict, after: Event) -> bool:
@@ -395,6 +409,13 @@ def event_delete(*, event: Event) -> None:
 
 # Series
 
+SERIES_DROPPED_CHOICES = ("cancel", "keep")
+"""
+What a series edit does with a listed occurrence whose date its rule no longer gives: "cancel" it
+(its feeds say so and its volunteers are told) or "keep" it as an event on its own. A published
+date never just disappears (docs/feeds.md: cancelled events stay).
+"""
+
 
 def _occurrence_window(series: EventSeries, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     local_start = dt.datetime.combine(day, series.start_time)
@@ -403,41 +424,78 @@ def _occurrence_window(series: EventSeries, day: dt.date) -> tuple[dt.datetime, 
     return starts_at, ends_at
 
 
-def _series_dates(series: EventSeries, *, until: dt.date) -> list[dt.date]:
-    rule = parse_rrule(series.recurrence, dtstart=dt.datetime.combine(series.start_date, series.start_time))
-    dates = []
-    for occurrence in rule:
-        if occurrence.date() > until or len(dates) >= settings.SERIES_MAX_OCCURRENCES:
-            break
-        dates.append(occurrence.date())
-    return dates
+def _series_dates(series: EventSeries, *, until: dt.date | None = None) -> list[dt.date]:
+    """Every date the series will ever have, checked up front (series_rule_dates); up to `until` if given."""
+    dates = series_rule_dates(
+        series.recurrence, start_date=series.start_date, start_time=series.start_time, zone=series.timezone
+    )
+    return dates if until is None else [day for day in dates if day <= until]
 
 
-def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
+def _follows_series(event: Event, now: dt.datetime) -> bool:
+    """Whether a series edit changes this occurrence: not over, not edited on its own, not cancelled."""
+    return not (event.detached or event.status == EventStatus.CANCELLED or event.ends_at <= now)
+
+
+def _dropped(occurrences: Iterable[Event], dates: set[dt.date], now: dt.datetime) -> list[Event]:
+    """The listed occurrences that follow the series but whose date its rule no longer gives."""
+    dropped = [
+        event
+        for event in occurrences
+        if _follows_series(event, now) and event.status != EventStatus.DRAFT and event.occurrence_date not in dates
+    ]
+    return sorted(dropped, key=lambda event: event.starts_at)
+
+
+def _dropped_refusal(dropped: list[Event]) -> ValidationError:
+    dates = ", ".join(event.local_starts_at.strftime("%Y-%m-%d %H:%M") for event in dropped)
+    message = ngettext(
+        "This change takes %(count)d published date out of the series: %(dates)s. Choose whether to "
+        "cancel it (its volunteers are told) or keep it as an event on its own.",
+        "This change takes %(count)d published dates out of the series: %(dates)s. Choose whether to "
+        "cancel them (their volunteers are told) or keep them as events on their own.",
+        len(dropped),
+    ) % {"count": len(dropped), "dates": dates}
+    return refusal("dropped", message, "dropped")
+
+
+def _series_sync(series: EventSeries, *, now: dt.datetime, dropped: str | None = None) -> None:
     """
-    Make the series' future occurrences match it, up to the rolling horizon.
+    Make the series' occurrences match it; `series` is saved and locked by the caller.
 
-    New dates get an occurrence (with one shift of `series.capacity` places) in the series' status;
-    occurrences not edited on their own take the series' details and time of day; dates the rule
-    no longer yields are deleted, or cancelled when somebody signed up. Past, detached and
-    cancelled occurrences are left as they are.
+    The whole rule is checked first (series_rule_dates), so a refusal leaves everything as it was.
+    Occurrences that follow the series (_follows_series) take its details and time of day. One
+    whose date the rule no longer gives is deleted if it is a draft; a listed one is cancelled or
+    kept on its own as `dropped` says, and without a choice the sync is refused on `dropped`,
+    naming the dates. Dates within the rolling horizon that have no occurrence get one (with one
+    shift of `series.capacity` places) in the series' status. Past, detached and cancelled
+    occurrences are left as they are.
     """
+    if dropped not in (None, *SERIES_DROPPED_CHOICES):
+        raise refusal("dropped", _("Choose “cancel” or “keep” for the dates taken out of the series."), "invalid")
+    dates = _series_dates(series)
+    windows = {day: _occurrence_window(series, day) for day in dates}
     horizon = (now + dt.timedelta(days=settings.SERIES_HORIZON_DAYS)).date()
-    wanted = _series_dates(series, until=horizon)
-    windows = {day: _occurrence_window(series, day) for day in wanted}  # refuses a skipped local time
-    existing = {event.occurrence_date: event for event in series.occurrences.select_for_update()}
+    occurrences = list(series.occurrences.select_for_update())
+    leaving = _dropped(occurrences, set(dates), now)
+    if leaving and dropped is None:
+        raise _dropped_refusal(leaving)
     details = {name: getattr(series, name) for name in SERIES_FIELDS}
-    for day, event in existing.items():
-        if event.detached or event.status == EventStatus.CANCELLED or event.ends_at <= now:
+    for event in occurrences:
+        if not _follows_series(event, now):
             continue
-        if day not in windows:
-            if event.shifts.filter(signups__status__in=SignupStatus.active()).exists():
+        if event.occurrence_date not in windows:
+            if event.status == EventStatus.DRAFT:
+                event.delete()
+            elif dropped == "keep":
+                # Nothing a calendar shows changes: no SEQUENCE, no new feed version.
+                Event.objects.filter(pk=event.pk).update(detached=True)
+            else:
+                event.detached = True
                 _event_apply(event, {"status": EventStatus.CANCELLED})
                 messages.record_event_cancelled(event)
-            else:
-                event.delete()
             continue
-        starts_at, ends_at = windows[day]
+        starts_at, ends_at = windows[event.occurrence_date]
         changes = {**details, "starts_at": starts_at, "ends_at": ends_at}
         if series.status == EventStatus.PUBLISHED:
             changes["status"] = EventStatus.PUBLISHED
@@ -445,7 +503,10 @@ def _series_sync(series: EventSeries, *, now: dt.datetime) -> None:
         _event_apply(event, changes)
         messages.record_event_changed(event, before)
         event.partners.set(series.partners.all())
+    existing = {event.occurrence_date for event in occurrences}
     for day, (starts_at, ends_at) in windows.items():
+        if day > horizon:
+            break
         if day in existing:
             continue
         event = Event(
@@ -482,8 +543,10 @@ def series_create(
     Create a recurring event and its occurrences up to SERIES_HORIZON_DAYS ahead, as drafts.
 
     `recurrence` is an RFC 5545 RRULE with COUNT or UNTIL; occurrences start at `start_time` local
-    time in the series' zone on every date it yields, across daylight-saving changes. A date whose
-    local start time does not exist (clocks spring forward) refuses the whole series.
+    time in the series' zone on every date it yields, across daylight-saving changes. The whole
+    rule is checked now, also beyond the horizon (events.validators.series_rule_dates): a rule
+    with no date, one reaching more than SERIES_MAX_YEARS ahead, or a date whose local start time
+    does not exist (clocks spring forward) refuses the whole series.
     """
     with transaction.atomic(durable=True):
         return _series_create(
@@ -512,8 +575,38 @@ def _series_create(*, partners: Iterable, now: dt.datetime, **fields) -> EventSe
     return series
 
 
-def series_update(*, series: EventSeries, now: dt.datetime | None = None, **changes) -> EventSeries:
-    """Change a series; its future occurrences that were not edited on their own follow (see _series_sync)."""
+def series_update_preview(*, series: EventSeries, now: dt.datetime | None = None, **changes) -> list[Event]:
+    """
+    The listed occurrences, soonest first, that `series_update(series=series, **changes)` would take
+    out of the series, for the lead to choose before saving whether they are cancelled or kept.
+    Writes nothing; refuses what series_update would refuse about the rule and the times.
+    """
+    changes.pop("partners", None)
+    changes.pop("dropped", None)
+    candidate = EventSeries.objects.get(pk=series.pk)
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    return _dropped(series.occurrences.all(), set(_series_dates(candidate)), now or timezone.now())
+
+
+def series_update(
+    *, series: EventSeries, dropped: str | None = None, now: dt.datetime | None = None, **changes
+) -> EventSeries:
+    """
+    Change a series; its future occurrences that were not edited on their own follow. In order:
+
+    1. the whole rule is checked, beyond the horizon too (series_rule_dates); a refusal keeps the
+       series and every occurrence as they were;
+    2. the occurrences that follow take the new details and times: SEQUENCE grows where a calendar
+       sees a change, and their volunteers are sent what changed (events.messages);
+    3. a listed occurrence whose date the rule no longer gives is cancelled (`dropped="cancel"`:
+       SEQUENCE grows, feeds show it as cancelled, its volunteers are sent the cancellation) or
+       kept as an event on its own (`dropped="keep"`: marked detached, unchanged). Without a
+       choice the edit is refused on `dropped`, naming those dates; series_update_preview lists
+       them beforehand. A draft occurrence is deleted;
+    4. dates that came within the horizon get their occurrence.
+    """
     partners = changes.pop("partners", None)
     with transaction.atomic(durable=True):
         locked = EventSeries.objects.select_for_update().get(pk=series.pk)
@@ -522,18 +615,24 @@ def series_update(*, series: EventSeries, now: dt.datetime | None = None, **chan
         _save(locked)
         if partners is not None:
             locked.partners.set(partners)
-        _series_sync(locked, now=now or timezone.now())
+        _series_sync(locked, now=now or timezone.now(), dropped=dropped)
     return locked
 
 
 def series_publish(*, series: EventSeries, now: dt.datetime | None = None) -> EventSeries:
-    """Publish a series: its future occurrences, and those generated later, are published."""
-    return series_update(series=series, status=EventStatus.PUBLISHED, now=now)
+    """
+    Publish a series: its future occurrences, and those generated later, are published. The rule
+    is unchanged, so a listed date it no longer gives (SERIES_MAX_OCCURRENCES lowered) is kept.
+    """
+    return series_update(series=series, status=EventStatus.PUBLISHED, dropped="keep", now=now)
 
 
 def series_extend(*, series: EventSeries, now: dt.datetime | None = None) -> EventSeries:
-    """Generate occurrences that have come within the rolling horizon since the series was last synced."""
-    return series_update(series=series, now=now)
+    """
+    Generate occurrences that have come within the rolling horizon since the series was last synced.
+    The rule is unchanged, so a listed date it no longer gives (SERIES_MAX_OCCURRENCES lowered) is kept.
+    """
+    return series_update(series=series, dropped="keep", now=now)
 
 
 # Shifts

@@ -166,3 +166,45 @@ def parse_rrule(text: str, *, dtstart: dt.datetime) -> dateutil_rrule.rrule:
     if not isinstance(rule, dateutil_rrule.rrule):
         raise ValidationError({"recurrence": _("Give a single RRULE, not a set of rules.")})
     return rule
+
+
+SERIES_MAX_YEARS = 10
+"""
+How far after its first date a series may reach. Time-zone rules that far ahead are forecasts
+(governments change them with months' notice) and nobody plans volunteers a decade out, so a
+rule reaching further is refused rather than checked against clock changes that will not happen.
+"""
+
+
+def series_rule_dates(recurrence: str, *, start_date: dt.date, start_time: dt.time, zone: str) -> list[dt.date]:
+    """
+    Every date a series' rule will ever give an occurrence, checked up front: the rule's first
+    SERIES_MAX_OCCURRENCES dates (the later ones are never generated), which must give at least one
+    date, lie within SERIES_MAX_YEARS of the first date and each have its local start time (no time
+    the clocks skip). Refusals are keyed by `recurrence` or `start_time` and name the date, so a
+    series is refused when it is made or edited, not on the day its horizon reaches the bad date.
+    """
+    rule = parse_rrule(recurrence, dtstart=dt.datetime.combine(start_date, start_time))
+    try:
+        last_allowed = start_date.replace(year=start_date.year + SERIES_MAX_YEARS)
+    except ValueError:  # 29 February
+        last_allowed = start_date.replace(year=start_date.year + SERIES_MAX_YEARS, day=28)
+    dates = []
+    for occurrence in rule:
+        if len(dates) >= settings.SERIES_MAX_OCCURRENCES:
+            break
+        if occurrence.date() > last_allowed:
+            raise ValidationError(
+                {
+                    "recurrence": _(
+                        "The rule reaches %(date)s, more than %(years)d years after its first date; "
+                        "end it sooner with COUNT or UNTIL."
+                    )
+                    % {"date": occurrence.date().isoformat(), "years": SERIES_MAX_YEARS}
+                }
+            )
+        make_aware_local(occurrence, zone, field="start_time")
+        dates.append(occurrence.date())
+    if not dates:
+        raise ValidationError({"recurrence": _("The rule gives no date on or after the first date.")})
+    return dates

@@ -190,3 +190,39 @@ def test_extend_series_skips_cancelled_series(daily_series, frozen_now):
     run("extend_series")
 
     assert occurrence_dates(daily_series) == before
+
+
+def test_extend_series_reports_a_series_it_cannot_extend_and_extends_the_others(
+    daily_series, frozen_now, chapter, caplog
+):
+    """A series stored before its whole rule was checked: 02:30 on 10 March 2030 does not exist in Chicago."""
+    created_at = NOW - dt.timedelta(days=30)
+    sundays = series_create(
+        chapter=chapter,
+        created_by=None,
+        recurrence="FREQ=WEEKLY;COUNT=10",
+        start_date=dt.date(2030, 2, 3),
+        start_time=dt.time(1, 30),
+        duration=dt.timedelta(hours=1),
+        now=created_at,
+        title="Sunday night",
+        strategy=Strategy.COMMUNITY_ENGAGEMENT,
+    )
+    EventSeries.objects.filter(pk=sundays.pk).update(start_time=dt.time(2, 30))
+    before = occurrence_dates(sundays)
+    out, err = StringIO(), StringIO()
+
+    call_command("extend_series", stdout=out, stderr=err)
+
+    start = daily_series.start_date
+    assert occurrence_dates(daily_series) == days(start, dt.date(2030, 3, 15))
+    assert occurrence_dates(sundays) == before
+    reason = "2030-03-10 02:30 does not exist in America/Chicago: the clocks skip it when they change."
+    assert err.getvalue() == f"Series {sundays.pk} “Sunday night” was not extended: {reason}\n"
+    assert out.getvalue().splitlines()[-2:] == [
+        "Added 30 occurrence(s) up to 2030-03-15.",
+        "1 series could not be extended until their rule is fixed; see above.",
+    ]
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("events")] == [
+        ("ERROR", f"Series {sundays.pk} “Sunday night” cannot be extended: {reason}")
+    ]

@@ -18,8 +18,11 @@ from events.services import (
     series_extend,
     series_publish,
     series_update,
+    series_update_preview,
     signup_create,
 )
+from notifications.enums import MessageKind
+from notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -323,21 +326,229 @@ def test_cancelling_one_occurrence_leaves_the_others_published(chapter):
     ]
 
 
-def test_series_update_of_the_rule_removes_free_dates_and_cancels_dates_with_signups(chapter, outsider):
+def test_series_update_of_the_rule_cancels_published_dates_when_told(chapter, outsider):
     series = _series(chapter, recurrence="FREQ=WEEKLY;COUNT=4", start_date=dt.date(2027, 1, 4))
     series_publish(series=series, now=NOW)
     last = _occurrences(series)[-1]
     signup = signup_create(user=outsider, shift=last.shifts.get(), now=NOW)
 
-    series_update(series=series, recurrence="FREQ=WEEKLY;COUNT=2", now=NOW)
+    series_update(series=series, recurrence="FREQ=WEEKLY;COUNT=2", dropped="cancel", now=NOW)
 
-    assert [(e.occurrence_date, e.status, e.sequence) for e in _occurrences(series)] == [
-        (dt.date(2027, 1, 4), EventStatus.PUBLISHED, 1),
-        (dt.date(2027, 1, 11), EventStatus.PUBLISHED, 1),
-        (dt.date(2027, 1, 25), EventStatus.CANCELLED, 2),
+    assert [(e.occurrence_date, e.status, e.sequence, e.detached) for e in _occurrences(series)] == [
+        (dt.date(2027, 1, 4), EventStatus.PUBLISHED, 1, False),
+        (dt.date(2027, 1, 11), EventStatus.PUBLISHED, 1, False),
+        (dt.date(2027, 1, 18), EventStatus.CANCELLED, 2, True),
+        (dt.date(2027, 1, 25), EventStatus.CANCELLED, 2, True),
     ]
     signup.refresh_from_db()
     assert signup.status == SignupStatus.CONFIRMED
+
+
+def test_series_update_of_the_rule_deletes_draft_dates_without_asking(chapter):
+    series = _series(chapter, recurrence="FREQ=WEEKLY;COUNT=4", start_date=dt.date(2027, 1, 4))
+
+    series_update(series=series, recurrence="FREQ=WEEKLY;COUNT=2", now=NOW)
+
+    assert [(e.occurrence_date, e.status) for e in _occurrences(series)] == [
+        (dt.date(2027, 1, 4), EventStatus.DRAFT),
+        (dt.date(2027, 1, 11), EventStatus.DRAFT),
+    ]
+
+
+# A published date never just disappears (issue 11, item 4): the UNTIL rule's last date, when the
+# start time moves past the UNTIL time.
+
+UNTIL_RULE = "FREQ=WEEKLY;UNTIL=20270125T180000"
+
+
+@pytest.fixture
+def until_series(chapter, outsider):
+    """Mondays 18:00 in Chicago from 4 to 25 January 2027, published, one volunteer on the last date."""
+    series = _series(chapter, recurrence=UNTIL_RULE, start_date=dt.date(2027, 1, 4))
+    series_publish(series=series, now=NOW)
+    signup_create(user=outsider, shift=_occurrences(series)[-1].shifts.get(), now=NOW)
+    return series
+
+
+def _rows(series):
+    return [
+        (e.occurrence_date, e.local_starts_at.strftime("%H:%M"), e.status, e.sequence, e.detached)
+        for e in _occurrences(series)
+    ]
+
+
+def test_series_update_that_drops_a_published_date_is_refused_naming_it(until_series):
+    before = _rows(until_series)
+
+    with pytest.raises(ValidationError) as exc_info:
+        series_update(series=until_series, start_time=dt.time(19, 0), now=NOW)
+
+    assert exc_info.value.message_dict == {
+        "dropped": [
+            "This change takes 1 published date out of the series: 2027-01-25 18:00. Choose whether to cancel it "
+            "(its volunteers are told) or keep it as an event on its own."
+        ]
+    }
+    assert [error.code for error in exc_info.value.error_dict["dropped"]] == ["dropped"]
+    until_series.refresh_from_db()
+    assert until_series.start_time == SIX_PM
+    assert _rows(until_series) == before
+
+
+def test_series_update_preview_lists_the_published_dates_an_edit_drops(until_series):
+    before = _rows(until_series)
+
+    dropped = series_update_preview(series=until_series, start_time=dt.time(19, 0), now=NOW)
+
+    assert [event.occurrence_date for event in dropped] == [dt.date(2027, 1, 25)]
+    assert series_update_preview(series=until_series, start_time=dt.time(17, 0), title="x", now=NOW) == []
+    until_series.refresh_from_db()
+    assert (until_series.start_time, _rows(until_series)) == (SIX_PM, before)
+
+
+def test_series_update_cancels_a_dropped_date_and_tells_its_volunteer(
+    until_series, outsider, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        series_update(series=until_series, start_time=dt.time(19, 0), dropped="cancel", now=NOW)
+
+    assert _rows(until_series) == [
+        (dt.date(2027, 1, 4), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2027, 1, 11), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2027, 1, 18), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2027, 1, 25), "18:00", EventStatus.CANCELLED, 2, True),
+    ]
+    cancelled = OutboxMessage.objects.filter(kind=MessageKind.EVENT_CANCELLED)
+    assert list(cancelled.values_list("email", "event__occurrence_date")) == [
+        ("outsider@example.org", dt.date(2027, 1, 25))
+    ]
+    assert [(m.to, m.subject) for m in mailoutbox if m.subject.startswith("Cancelled")] == [
+        (["outsider@example.org"], "Cancelled: Weekly table")
+    ]
+
+
+def test_series_update_keeps_a_dropped_date_on_its_own(until_series, outsider):
+    last = _occurrences(until_series)[-1]
+
+    series_update(series=until_series, start_time=dt.time(19, 0), dropped="keep", now=NOW)
+    series_update(series=until_series, title="Evening table", now=NOW)
+
+    assert _rows(until_series) == [
+        (dt.date(2027, 1, 4), "19:00", EventStatus.PUBLISHED, 3, False),
+        (dt.date(2027, 1, 11), "19:00", EventStatus.PUBLISHED, 3, False),
+        (dt.date(2027, 1, 18), "19:00", EventStatus.PUBLISHED, 3, False),
+        (dt.date(2027, 1, 25), "18:00", EventStatus.PUBLISHED, 1, True),
+    ]
+    kept = Event.objects.get(pk=last.pk)
+    assert (kept.title, kept.starts_at, kept.ends_at, kept.updated_at) == (
+        "Weekly table",
+        last.starts_at,
+        last.ends_at,
+        last.updated_at,
+    )
+    assert list(kept.shifts.get().signups.values_list("user", "status")) == [(outsider.pk, SignupStatus.CONFIRMED)]
+    assert not OutboxMessage.objects.filter(kind=MessageKind.EVENT_CANCELLED).exists()
+
+
+def test_series_update_refuses_an_unknown_choice_for_dropped_dates(until_series):
+    with pytest.raises(ValidationError) as exc_info:
+        series_update(series=until_series, start_time=dt.time(19, 0), dropped="delete", now=NOW)
+
+    assert exc_info.value.message_dict == {
+        "dropped": ["Choose “cancel” or “keep” for the dates taken out of the series."]
+    }
+    assert _rows(until_series)[-1] == (dt.date(2027, 1, 25), "18:00", EventStatus.PUBLISHED, 1, False)
+
+
+def test_series_extend_keeps_published_dates_beyond_a_lowered_limit(chapter, settings):
+    series = _series(chapter, recurrence="FREQ=WEEKLY;COUNT=3", start_date=dt.date(2027, 1, 4))
+    series_publish(series=series, now=NOW)
+    settings.SERIES_MAX_OCCURRENCES = 2
+
+    series_extend(series=series, now=NOW)
+
+    assert [(e.occurrence_date, e.status, e.detached) for e in _occurrences(series)] == [
+        (dt.date(2027, 1, 4), EventStatus.PUBLISHED, False),
+        (dt.date(2027, 1, 11), EventStatus.PUBLISHED, False),
+        (dt.date(2027, 1, 18), EventStatus.PUBLISHED, True),
+    ]
+
+
+# The whole rule is checked up front (issue 11, item 6), beyond the horizon too.
+
+
+def test_series_create_refuses_a_skipped_time_beyond_the_horizon(chapter, settings):
+    settings.SERIES_HORIZON_DAYS = 28
+
+    with pytest.raises(ValidationError) as exc_info:
+        _series(
+            chapter,
+            recurrence="FREQ=WEEKLY;COUNT=20",
+            start_date=dt.date(2027, 1, 3),
+            start_time=dt.time(2, 30),
+            now=dt.datetime(2027, 1, 1, tzinfo=UTC),
+        )
+
+    assert exc_info.value.message_dict == {
+        "start_time": ["2027-03-14 02:30 does not exist in America/Chicago: the clocks skip it when they change."]
+    }
+    assert (EventSeries.objects.count(), Event.objects.count()) == (0, 0)
+
+
+def test_series_update_refuses_a_skipped_time_beyond_the_horizon(chapter, settings):
+    settings.SERIES_HORIZON_DAYS = 28
+    now = dt.datetime(2027, 1, 1, tzinfo=UTC)
+    series = _series(
+        chapter, recurrence="FREQ=WEEKLY;COUNT=20", start_date=dt.date(2027, 1, 3), start_time=dt.time(1, 30), now=now
+    )
+
+    with pytest.raises(ValidationError) as exc_info:
+        series_update(series=series, start_time=dt.time(2, 30), now=now)
+
+    assert exc_info.value.message_dict == {
+        "start_time": ["2027-03-14 02:30 does not exist in America/Chicago: the clocks skip it when they change."]
+    }
+    series.refresh_from_db()
+    assert series.start_time == dt.time(1, 30)
+    assert {e.local_starts_at.strftime("%H:%M") for e in _occurrences(series)} == {"01:30"}
+
+
+def test_series_create_checks_only_the_dates_it_will_ever_generate(chapter, settings):
+    """The 11th Sunday (14 March, a skipped 02:30) lies past SERIES_MAX_OCCURRENCES: never generated."""
+    settings.SERIES_MAX_OCCURRENCES = 10
+
+    series = _series(
+        chapter, recurrence="FREQ=WEEKLY;COUNT=20", start_date=dt.date(2027, 1, 3), start_time=dt.time(2, 30)
+    )
+
+    assert len(_occurrences(series)) == 10
+
+
+def test_series_create_refuses_a_rule_reaching_beyond_ten_years(chapter):
+    with pytest.raises(ValidationError) as exc_info:
+        _series(chapter, recurrence="FREQ=YEARLY;COUNT=12", start_date=dt.date(2027, 1, 4))
+
+    assert exc_info.value.message_dict == {
+        "recurrence": [
+            "The rule reaches 2038-01-04, more than 10 years after its first date; end it sooner with COUNT or UNTIL."
+        ]
+    }
+    assert (EventSeries.objects.count(), Event.objects.count()) == (0, 0)
+
+
+def test_series_create_takes_a_rule_reaching_exactly_ten_years(chapter):
+    series = _series(chapter, recurrence="FREQ=YEARLY;COUNT=11", start_date=dt.date(2027, 1, 4))
+
+    assert series.recurrence == "FREQ=YEARLY;COUNT=11"
+    assert [e.occurrence_date for e in _occurrences(series)] == [dt.date(2027, 1, 4)]  # the horizon: 180 days
+
+
+def test_series_create_refuses_a_rule_with_no_date(chapter):
+    with pytest.raises(ValidationError) as exc_info:
+        _series(chapter, recurrence="FREQ=WEEKLY;UNTIL=20261231", start_date=dt.date(2027, 1, 4))
+
+    assert exc_info.value.message_dict == {"recurrence": ["The rule gives no date on or after the first date."]}
+    assert EventSeries.objects.count() == 0
 
 
 def test_series_extend_adds_occurrences_as_the_horizon_moves(chapter, settings):
