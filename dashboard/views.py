@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +46,7 @@ from events.services import (
     report_save,
     series_publish,
     series_update,
+    series_update_preview,
     shift_cancel,
     shift_create,
     shift_delete,
@@ -289,27 +291,96 @@ def _managed_series(request, pk) -> EventSeries:
     return series
 
 
+SERIES_DROPPED_LABELS = {
+    "cancel": gettext_lazy("Cancel these dates (volunteers are told)"),
+    "keep": gettext_lazy("Keep them as one-off events"),
+}
+"""The lead's answer for the published dates a series edit takes out of the series (series_update's `dropped`)."""
+
+
+def _dropped_with_counts(dropped: list[Event]) -> list[Event]:
+    """The dates a series edit would take out, soonest first, with how many volunteers hold a place or wait."""
+    active = Q(shifts__signups__status=SignupStatus.CONFIRMED)
+    waiting = Q(shifts__signups__status=SignupStatus.WAITLISTED)
+    return list(
+        Event.objects.filter(pk__in=[event.pk for event in dropped])
+        .annotate(confirmed_total=Count("shifts__signups", filter=active))
+        .annotate(waitlist_total=Count("shifts__signups", filter=waiting))
+        .order_by("starts_at")
+    )
+
+
+def _dropped_answer(post, dropping: list[Event]) -> tuple[bool, str]:
+    """
+    Whether the series edit may be saved with the lead's answer about `dropping`, and what to say if
+    not: the list must have been on the page, exactly as it is now, with one of the two choices.
+    """
+    if not dropping:
+        return True, ""
+    shown = post.get("dropped_dates", "")
+    if not shown:
+        return False, ""
+    if shown != ",".join(str(event.pk) for event in dropping):
+        return False, _("The dates this change takes out have changed since the page was shown; check them.")
+    if post.get("dropped", "") not in SERIES_DROPPED_LABELS:
+        return False, _("Choose whether to cancel these dates or keep them as one-off events.")
+    return True, ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def series_edit(request, pk):
     """
     Edit a series as a whole. Its future dates that were not edited on their own follow; dates
-    edited alone, cancelled or past keep what they have.
+    edited alone, cancelled or past keep what they have. When the edit would take published dates
+    out of the series (its rule no longer gives them), the page lists them and saves only once the
+    lead has chosen to cancel them or keep them as one-off events, for exactly the dates shown.
     """
     series = _managed_series(request, pk)
     form = SeriesForm(request.POST or None, series=series)
+    dropping, dropped_error = [], ""
+    choice = request.POST.get("dropped", "")
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
-            series = series_update(series=series, **form.changes())
+            dropping = _dropped_with_counts(series_update_preview(series=series, **changes))
+            ready, dropped_error = _dropped_answer(request.POST, dropping)
+            if ready:
+                series = series_update(series=series, dropped=choice if dropping else None, **changes)
         except ValidationError as error:
+            ready = False
             add_service_errors(form, error)
-        else:
+        if ready:
             messages.success(request, _("Your changes to the series “%(title)s” were saved.") % {"title": series.title})
+            if dropping:
+                messages.info(request, _dropped_done(choice, len(dropping)))
             first = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
             return redirect(_event_page(first) if first else reverse("dashboard:home"))
     back = series.occurrences.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
-    context = {"form": form, "series": series, "chapter": series.chapter, "back": back}
+    context = {
+        "form": form,
+        "series": series,
+        "chapter": series.chapter,
+        "back": back,
+        "dropping": dropping,
+        "dropped_dates": ",".join(str(event.pk) for event in dropping),
+        "dropped_choices": list(SERIES_DROPPED_LABELS.items()),
+        "dropped_choice": choice,
+        "dropped_error": dropped_error,
+    }
     return render(request, "dashboard/series_form.html", context)
+
+
+def _dropped_done(choice: str, count: int) -> str:
+    if choice == "cancel":
+        return ngettext(
+            "%(count)d date was cancelled; its volunteers are being told.",
+            "%(count)d dates were cancelled; their volunteers are being told.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "%(count)d date was kept as a one-off event.", "%(count)d dates were kept as one-off events.", count
+    ) % {"count": count}
 
 
 @login_required

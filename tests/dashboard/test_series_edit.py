@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from events.enums import EventStatus, Strategy
+from events.enums import EventStatus, SignupStatus, Strategy
 from events.models import EventSeries
-from events.services import event_cancel, event_update, series_create, series_publish
+from events.services import event_cancel, event_update, series_create, series_publish, signup_create
 from tests.factories import CampaignFactory, PartnerFactory
 
 from .conftest import messages_of
@@ -216,3 +216,145 @@ def test_series_edit_changes_every_detail_an_event_has(as_persona, series, edit_
             "400 S State St",
             [partner],
         )
+
+
+# A published date never just disappears (issue 11, item 4): Tuesdays 18:00 UNTIL 18 March 18:00,
+# whose last date the rule no longer gives once the start moves to 19:00.
+
+
+@pytest.fixture
+def until_series(chapter, volunteer):
+    series = series_create(
+        chapter=chapter,
+        created_by=None,
+        recurrence="FREQ=WEEKLY;UNTIL=20310318T180000",
+        start_date=dt.date(2031, 3, 4),
+        start_time=dt.time(18, 0),
+        duration=dt.timedelta(hours=2),
+        capacity=4,
+        title="Weekly table",
+        strategy=Strategy.AWARENESS_EDUCATION,
+        venue="Library",
+    )
+    series = series_publish(series=series)
+    last = series.occurrences.order_by("occurrence_date").last()
+    signup_create(user=volunteer, shift=last.shifts.get())
+    return series
+
+
+def until_rows(series):
+    return [
+        (e.occurrence_date, e.local_starts_at.strftime("%H:%M"), e.status, e.sequence, e.detached)
+        for e in series.occurrences.order_by("occurrence_date")
+    ]
+
+
+UNCHANGED = [
+    (dt.date(2031, 3, 4), "18:00", EventStatus.PUBLISHED, 1, False),
+    (dt.date(2031, 3, 11), "18:00", EventStatus.PUBLISHED, 1, False),
+    (dt.date(2031, 3, 18), "18:00", EventStatus.PUBLISHED, 1, False),
+]
+
+
+def test_series_edit_that_drops_a_published_date_lists_it_and_saves_nothing(as_persona, until_series):
+    url = reverse("dashboard:series_edit", args=[until_series.pk])
+    last = until_series.occurrences.order_by("occurrence_date").last()
+
+    response = as_persona("lead").post(url, series_data(start_time="19:00", end_time="21:00"))
+
+    assert response.status_code == 200
+    assert [(e.pk, e.confirmed_total, e.waitlist_total) for e in response.context["dropping"]] == [(last.pk, 1, 0)]
+    page = response.text
+    assert "Published dates this change takes out of the series" in page
+    assert (
+        "With these changes the repeat rule no longer gives this published date. It will not just disappear: "
+        "choose what happens to it, then save."
+    ) in page
+    assert "Tue 18 Mar 2031, 18:00</time>\u2013<time" in page
+    assert "1 holds a place" in page
+    assert f'<input type="hidden" name="dropped_dates" value="{last.pk}">' in page
+    assert (
+        '<input type="radio" name="dropped" value="cancel" required> Cancel these dates (volunteers are told)' in page
+    )
+    assert '<input type="radio" name="dropped" value="keep" required> Keep them as one-off events' in page
+    assert 'role="alert" id="dropped-error"' not in page
+    until_series.refresh_from_db()
+    assert until_series.start_time == dt.time(18, 0)
+    assert until_rows(until_series) == UNCHANGED
+
+
+@pytest.mark.parametrize("answer", [{}, {"dropped": ""}, {"dropped": "delete"}])
+def test_series_edit_asks_again_without_one_of_the_two_answers(as_persona, until_series, answer):
+    url = reverse("dashboard:series_edit", args=[until_series.pk])
+    last = until_series.occurrences.order_by("occurrence_date").last()
+
+    response = as_persona("lead").post(
+        url, series_data(start_time="19:00", end_time="21:00", dropped_dates=str(last.pk), **answer)
+    )
+
+    assert response.status_code == 200
+    assert response.context["dropped_error"] == "Choose whether to cancel these dates or keep them as one-off events."
+    assert "Choose whether to cancel these dates or keep them as one-off events." in response.text
+    assert until_rows(until_series) == UNCHANGED
+
+
+def test_series_edit_asks_again_when_the_dates_shown_are_not_the_dates_dropped(as_persona, until_series):
+    url = reverse("dashboard:series_edit", args=[until_series.pk])
+    first = until_series.occurrences.order_by("occurrence_date").first()
+
+    response = as_persona("lead").post(
+        url, series_data(start_time="19:00", end_time="21:00", dropped_dates=str(first.pk), dropped="cancel")
+    )
+
+    assert response.status_code == 200
+    assert response.context["dropped_error"] == (
+        "The dates this change takes out have changed since the page was shown; check them."
+    )
+    assert until_rows(until_series) == UNCHANGED
+
+
+@pytest.mark.parametrize("who", ["lead", "coordinator"])
+def test_series_edit_cancels_the_dropped_date_when_told_and_its_volunteer_is_told(
+    as_persona, until_series, who, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("dashboard:series_edit", args=[until_series.pk])
+    first, _, last = until_series.occurrences.order_by("occurrence_date")
+    data = series_data(start_time="19:00", end_time="21:00", dropped_dates=str(last.pk), dropped="cancel")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_persona(who).post(url, data, follow=True)
+
+    assert response.redirect_chain == [(reverse("dashboard:event", args=[first.pk]), 302)]
+    assert messages_of(response) == [
+        "Your changes to the series “Weekly table” were saved.",
+        "1 date was cancelled; its volunteers are being told.",
+    ]
+    assert until_rows(until_series) == [
+        (dt.date(2031, 3, 4), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2031, 3, 11), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2031, 3, 18), "18:00", EventStatus.CANCELLED, 2, True),
+    ]
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["sam@example.org"], "Cancelled: Weekly table")]
+
+
+def test_series_edit_keeps_the_dropped_date_as_a_one_off_when_told(
+    as_persona, until_series, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("dashboard:series_edit", args=[until_series.pk])
+    last = until_series.occurrences.order_by("occurrence_date").last()
+    data = series_data(start_time="19:00", end_time="21:00", dropped_dates=str(last.pk), dropped="keep")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_persona("lead").post(url, data, follow=True)
+
+    assert messages_of(response) == [
+        "Your changes to the series “Weekly table” were saved.",
+        "1 date was kept as a one-off event.",
+    ]
+    assert until_rows(until_series) == [
+        (dt.date(2031, 3, 4), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2031, 3, 11), "19:00", EventStatus.PUBLISHED, 2, False),
+        (dt.date(2031, 3, 18), "18:00", EventStatus.PUBLISHED, 1, True),
+    ]
+    assert last.shifts.get().signups.get().status == SignupStatus.CONFIRMED
+    assert mailoutbox == []
