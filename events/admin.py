@@ -292,6 +292,19 @@ class SignupInline(ServiceInline):
 
 class EventSeriesForm(ServiceForm):
     audiences = audiences_field()
+    dropped = forms.ChoiceField(
+        label=gettext_lazy("Published dates the change takes out"),
+        choices=[
+            ("", gettext_lazy("Refuse the change and list them")),
+            ("cancel", gettext_lazy("Cancel them (their volunteers are told)")),
+            ("keep", gettext_lazy("Keep them as one-off events")),
+        ],
+        required=False,
+        help_text=gettext_lazy(
+            "When the new rule or time no longer gives a published date, it is never just deleted: "
+            "it is cancelled or kept as an event on its own."
+        ),
+    )
 
 
 @admin.register(EventSeries)
@@ -308,6 +321,12 @@ class EventSeriesAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "chapter"] if obj is not None else self.readonly_fields
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return (
+            fields if obj is not None else [name for name in fields if name != "dropped"]
+        )  # a new series drops nothing
+
     def has_delete_permission(self, request, obj=None):
         return False  # no service deletes a series; its dates are cancelled one by one or by editing its rule
 
@@ -315,7 +334,8 @@ class EventSeriesAdmin(ServiceAdmin):
         if change:
             if not (changes := changed(form, SERIES_CHANGES)):
                 return
-            saved = call_service(request, None, services.series_update, series=obj, **changes)
+            dropped = form.cleaned_data.get("dropped") or None
+            saved = call_service(request, None, services.series_update, series=obj, dropped=dropped, **changes)
         else:
             data = form.cleaned_data
             saved = call_service(

@@ -23,6 +23,8 @@ from events.services import (
 )
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage
+from outreach.models import User
+from tests.test_admin import edit as admin_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -589,3 +591,54 @@ def test_occurrences_are_in_the_series_zone(chapter):
     occurrence = _occurrences(series)[0]
 
     assert occurrence.zone == ZoneInfo("America/Chicago")
+
+
+# The admin's series form asks the same question (events/admin.py, EventSeriesAdmin).
+
+
+@pytest.fixture
+def admin_client_(client):
+    client.force_login(User.objects.create_superuser(email="root@example.org", password="unused-here"))
+    return client
+
+
+@pytest.fixture
+def series_in_2031(chapter, settings):
+    settings.SERIES_HORIZON_DAYS = 3650  # the admin's services read the real clock
+    series = series_create(
+        chapter=chapter,
+        created_by=None,
+        recurrence="FREQ=WEEKLY;UNTIL=20310318T180000",
+        start_date=dt.date(2031, 3, 4),
+        start_time=SIX_PM,
+        duration=TWO_HOURS,
+        title="Weekly table",
+        strategy=Strategy.AWARENESS_EDUCATION,
+    )
+    return series_publish(series=series)
+
+
+def test_series_admin_refuses_dropping_a_published_date_beside_the_choice(admin_client_, series_in_2031):
+    response = admin_edit(admin_client_, series_in_2031, start_time="19:00:00")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "dropped": [
+            "This change takes 1 published date out of the series: 2031-03-18 18:00. Choose whether to cancel it "
+            "(its volunteers are told) or keep it as an event on its own."
+        ]
+    }
+    series_in_2031.refresh_from_db()
+    assert series_in_2031.start_time == SIX_PM
+
+
+@pytest.mark.parametrize(("choice", "status"), [("cancel", EventStatus.CANCELLED), ("keep", EventStatus.PUBLISHED)])
+def test_series_admin_cancels_or_keeps_a_dropped_date_as_chosen(admin_client_, series_in_2031, choice, status):
+    response = admin_edit(admin_client_, series_in_2031, start_time="19:00:00", dropped=choice)
+
+    assert response.status_code == 302
+    assert [(e.local_starts_at.strftime("%H:%M"), e.status, e.detached) for e in _occurrences(series_in_2031)] == [
+        ("19:00", EventStatus.PUBLISHED, False),
+        ("19:00", EventStatus.PUBLISHED, False),
+        ("18:00", status, True),
+    ]
