@@ -38,7 +38,7 @@ from events.models import Event
 from events.permissions import can_see_private_location, can_view_event
 from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter
-from outreach.selectors import SITE_FEED_SCOPE, feed_scope, feed_version, user_for_feed_token
+from outreach.selectors import SITE_FEED_SCOPE, feed_scope, feed_version, user_for_feed_token, with_feed_version
 
 FEED_FORMAT_VERSION = "3"
 """Part of every cache key: raise it when the same rows render differently, so no old body is served."""
@@ -159,9 +159,12 @@ def _feed_response(request, feed: Feed) -> HttpResponse:
     return response
 
 
-def _scope_version(scope: str) -> tuple[str, dt.datetime | None]:
-    version, changed_at = feed_version(scope)
-    return f"{scope}:{version}", changed_at
+def _version(scope: str, version: int | None, changed_at: dt.datetime | None) -> str:
+    """
+    A scope's version as a cache key part. Its change time is part of it: a database restored from
+    a backup counts versions again from an older number, and must not meet bodies cached since.
+    """
+    return f"{scope}:{version or 0}:{changed_at.timestamp() if changed_at else ''}"
 
 
 def _public_entries(events: QuerySet) -> Callable[[], Iterator[Entry]]:
@@ -172,8 +175,9 @@ def _public_entries(events: QuerySet) -> Callable[[], Iterator[Entry]]:
     return entries
 
 
-def _public_feed(request, *, identity: str, scope: str, events: QuerySet, candidates: QuerySet, info: CalendarInfo):
-    version, changed_at = _scope_version(scope)
+def _public_feed(
+    request, *, identity: str, version: str, changed_at, events: QuerySet, candidates: QuerySet, info: CalendarInfo
+):
     feed = Feed(
         identity=identity,
         version=version,
@@ -189,7 +193,7 @@ def _public_feed(request, *, identity: str, scope: str, events: QuerySet, candid
 
 @require_safe
 def chapter_feed(request, slug):
-    chapter = get_object_or_404(Chapter, slug=slug, is_active=True)
+    chapter = get_object_or_404(with_feed_version(Chapter.objects.filter(is_active=True), "chapter"), slug=slug)
     candidates = selectors.public_feed_candidates().filter(chapter=chapter)
     info = CalendarInfo(
         name=f"{chapter.name} - Outreach",
@@ -201,7 +205,8 @@ def chapter_feed(request, slug):
     return _public_feed(
         request,
         identity=request.path,
-        scope=feed_scope("chapter", chapter.pk),
+        version=_version(feed_scope("chapter", chapter.pk), chapter.feed_version, chapter.feed_changed_at),
+        changed_at=chapter.feed_changed_at,
         events=selectors.public_feed_events(now=timezone.now()).filter(chapter=chapter),
         candidates=candidates,
         info=info,
@@ -210,7 +215,7 @@ def chapter_feed(request, slug):
 
 @require_safe
 def campaign_feed(request, slug):
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = get_object_or_404(with_feed_version(Campaign.objects.all(), "campaign"), slug=slug)
     candidates = selectors.public_feed_candidates().filter(campaign=campaign)
     info = CalendarInfo(
         name=f"{campaign.name} - Outreach",
@@ -222,7 +227,8 @@ def campaign_feed(request, slug):
     return _public_feed(
         request,
         identity=request.path,
-        scope=feed_scope("campaign", campaign.pk),
+        version=_version(feed_scope("campaign", campaign.pk), campaign.feed_version, campaign.feed_changed_at),
+        changed_at=campaign.feed_changed_at,
         events=selectors.public_feed_events(now=timezone.now()).filter(campaign=campaign),
         candidates=candidates,
         info=info,
@@ -250,8 +256,15 @@ def site_feed(request):
         source=absolute_url(canonical),
         timezone="UTC",
     )
+    version, changed_at = feed_version(SITE_FEED_SCOPE)
     return _public_feed(
-        request, identity=canonical, scope=SITE_FEED_SCOPE, events=filterset.qs, candidates=candidates, info=info
+        request,
+        identity=canonical,
+        version=_version(SITE_FEED_SCOPE, version, changed_at),
+        changed_at=changed_at,
+        events=filterset.qs,
+        candidates=candidates,
+        info=info,
     )
 
 
@@ -300,7 +313,7 @@ def personal_feed(request, token):
     user = user_for_feed_token(token)
     if user is None:
         return _not_found_unlogged()
-    version, changed_at = _scope_version(feed_scope("user", user.pk))
+    scope = feed_scope("user", user.pk)
     candidates = selectors.personal_feed_candidates(user=user)
 
     def entries():
@@ -315,8 +328,8 @@ def personal_feed(request, token):
     feed = Feed(
         # The token is part of the body (SOURCE), so it is part of the identity.
         identity=request.path,
-        version=version,
-        changed_at=changed_at,
+        version=_version(scope, user.feed_version, user.feed_changed_at),
+        changed_at=user.feed_changed_at,
         info=CalendarInfo(
             name="My Outreach shifts",
             description="The shifts you signed up for with Outreach.",
