@@ -303,7 +303,7 @@ def test_filtered_site_feeds_have_their_own_etag(client, world, other_chapter):
     assert client.get("/feeds/events.ics?chapter=berlin", HTTP_IF_NONE_MATCH=whole["ETag"]).status_code == 200
 
 
-# Query counts: the same at 1 and 3 items, a 304 in at most two queries, a cached 200 no dearer
+# Query counts: the same at 1 and 3 items; a 304 and a cached 200 in one query
 
 
 class Sized:
