@@ -65,8 +65,10 @@ def refusal(field: str, message: str, code: str, *, error=ValidationError) -> Va
 
 
 def _event_feed_scopes(event_ids: Iterable[int], *, also: Iterable[str] = ()) -> set[str]:
-    """The feeds that show these events: the site's, their chapters', campaigns' and volunteers'."""
-    event_ids = list(event_ids)
+    """
+    The feeds that show these events: the site's, their chapters', campaigns' and volunteers'.
+    `event_ids` may be a queryset of ids, read as a subquery (a chapter's events can be many).
+    """
     scopes = {SITE_FEED_SCOPE, *also}
     for chapter_id, campaign_id in Event.objects.filter(pk__in=event_ids).values_list("chapter_id", "campaign_id"):
         scopes.add(feed_scope("chapter", chapter_id))
@@ -298,6 +300,7 @@ def _reschedule_shifts(event: Event, old_starts_at: dt.datetime, old_ends_at: dt
 
 def _event_apply(event: Event, changes: dict) -> bool:
     """Apply `changes` to a locked event, carrying its shifts along; return whether a calendar sees it."""
+    _mark_public(event)  # as it was: an event leaving the public feeds was in them
     before = _snapshot(event)
     partners = changes.pop("partners", None)
     for name, value in changes.items():

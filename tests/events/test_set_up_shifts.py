@@ -22,6 +22,12 @@ END = START + dt.timedelta(hours=2)
 NOW = dt.datetime(2030, 12, 1, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _feeds_reach_these_dates(settings):
+    """The events lie in 2031, further ahead than the feeds' default window (FEED_FUTURE_DAYS) reaches."""
+    settings.FEED_FUTURE_DAYS = 3650
+
+
 @pytest.fixture
 def event(chapter):
     return EventFactory(chapter=chapter, title="Parents night", starts_at=START, ends_at=END)
