@@ -1,19 +1,22 @@
 """
 iCalendar for Outreach's feeds: event rows in, RFC 5545 bytes out. Pure: no queries, no clock; links are
-made by outreach.links.absolute_url.
+made by outreach.links.absolute_url. The bytes are written here, line by line, not by a library.
 
 Decisions (docs/feeds.md):
 - one VEVENT per event, recurring series included, each with the event's stored UUID as UID;
 - in a volunteer's own calendar (personal feed, confirmation .ics) one VEVENT per signup instead,
   at its shift's times, with a UID derived from the event's and the signup's (signup_entry);
-- SEQUENCE from the event's revision, LAST-MODIFIED from its `updated_at`, and one DTSTAMP per
-  export given by the caller from stored data, so rendering the same rows twice gives the same bytes;
-- times as DTSTART;TZID=<IANA zone>, with one VTIMEZONE per zone used, written here rather than by
-  icalendar's add_missing_timezones(), which puts the spring change an hour late: RRULE-style
+- SEQUENCE and LAST-MODIFIED from the stored revisions and changes of the rows an entry shows
+  (revision(), the one place they are derived), and each VEVENT's DTSTAMP its own LAST-MODIFIED
+  unless the caller gives one stamp (an email's), so rendering the same rows twice gives the same
+  bytes and a change to one event changes only its own VEVENT;
+- times as DTSTART;TZID=<IANA zone>, except a wall time that names two instants (the repeated hour
+  when clocks fall back), written in UTC; one VTIMEZONE per zone used, written here: RRULE-style
   STANDARD/DAYLIGHT blocks when the zone's current rule explains every change in the years the
   feed covers, one block per change otherwise;
-- cancelled events stay as STATUS:CANCELLED with "Cancelled: " before their title;
-- never ATTENDEE or VALARM.
+- cancelled events stay as STATUS:CANCELLED with "Cancelled: " before their title, and an event that
+  left the public feeds stays as a cancelled entry that says nothing else about it (Entry.withdrawn);
+- no control character in any value, whatever is stored; never ATTENDEE or VALARM.
 """
 
 import datetime as dt
@@ -22,32 +25,23 @@ import importlib.resources
 import re
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 
-from icalendar import (
-    Calendar,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vCalAddress,
-    vDDDTypes,
-    vDuration,
-    vText,
-)
-from icalendar import Event as VEvent
-from icalendar.prop import vInline
+from django.conf import settings
 
 from outreach.links import absolute_url
 
 from .enums import EventFormat, EventStatus, SignupStatus, Strategy
 
 PRODID = "-//Outreach//Outreach feeds 1.0//EN"
-REFRESH = dt.timedelta(hours=1)
 WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+WITHDRAWN_SUMMARY = "Cancelled: no longer a public event"
+WITHDRAWN_DESCRIPTION = "This event is no longer listed publicly."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarInfo:
     """What a feed says about itself."""
 
@@ -58,16 +52,23 @@ class CalendarInfo:
     timezone: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """
     One event as a given feed shows it. The overrides, when set, replace the event's UID, times,
     SEQUENCE, CREATED and LAST-MODIFIED: a volunteer's shift is shown that way (signup_entry).
     An entry with its own times is timed, even on an all-day event.
+
+    A `withdrawn` entry is an event that has left the public feeds (made members-only after it was
+    public): it is written as cancelled, with its UID, times and revision, and nothing about what
+    or where it is. A `cancelled` entry is cancelled though its event may not be: a place the
+    volunteer gave up, or whose shift was cancelled.
     """
 
     event: object
     show_private_location: bool = False
+    withdrawn: bool = False
+    cancelled: bool = False
     note: str = ""
     tentative: bool = False
     uid: str = ""
@@ -86,6 +87,26 @@ class Entry:
         return self.starts_at or self.event.starts_at, self.ends_at or self.event.ends_at
 
 
+def revision(event, *, shift=None, signup=None) -> tuple[int, dt.datetime]:
+    """
+    SEQUENCE and LAST-MODIFIED of a calendar entry: the one place both are derived, for public
+    feeds (the event alone) and a volunteer's entries (with their shift and signup).
+
+    An entry shows the event and its chapter (name, contact email, help line), and a volunteer's
+    entry also their shift and their place on it. Each of those rows keeps its own `sequence`,
+    raised by the services on every change an entry shows, so the sum grows with any of them and
+    never falls; LAST-MODIFIED is the latest `updated_at` among them.
+    """
+    chapter = event.chapter
+    sequence = event.sequence + chapter.sequence
+    last_modified = max(event.updated_at, chapter.updated_at)
+    for row in (shift, signup):
+        if row is not None:
+            sequence += row.sequence
+            last_modified = max(last_modified, row.updated_at)
+    return sequence, last_modified
+
+
 def signup_uid(event_uid: uuid.UUID, signup_pk: int) -> str:
     """
     The UID of a signup's entry: the same in the confirmation .ics and the personal feed, and fixed
@@ -97,35 +118,32 @@ def signup_uid(event_uid: uuid.UUID, signup_pk: int) -> str:
 def signup_entry(signup, *, show_private_location: bool) -> Entry:
     """
     A volunteer's place on a shift as their own calendar shows it: the shift's times, the shift
-    and the event's public times in the description, TENTATIVE while on the waitlist.
-
-    SEQUENCE is the event's revision plus the whole seconds from the signup's creation to the
-    latest change of its shift or of the signup itself: nothing stores a shift's revision, and this
-    sum never falls and grows with every edit of either, the shift moved on its own (the event's
-    revision then stays) or with its event (the revision grows). Limits: two edits within one
-    second share a number, and the number relies on the servers' clocks never running back.
-    LAST-MODIFIED is the latest change of the event, the shift and the signup.
+    and the event's public times in the description, TENTATIVE while on the waitlist, CANCELLED
+    (with no private address or link) once given up or its shift cancelled; SEQUENCE and
+    LAST-MODIFIED from revision() over the event, the shift and the signup.
     """
     shift = signup.shift
     event = shift.event
-    confirmed = signup.status == SignupStatus.CONFIRMED
-    changed = max(shift.updated_at, signup.updated_at)
-    state = "confirmed" if confirmed else "on the waitlist"
+    given_up = signup.status == SignupStatus.CANCELLED or shift.cancelled_at is not None
+    confirmed = signup.status == SignupStatus.CONFIRMED and not given_up
+    state = "cancelled" if given_up else "confirmed" if confirmed else "on the waitlist"
     note = (
         f"Your shift: {_one_line(shift.name)}, {_span(shift.starts_at, shift.ends_at, event.timezone)} ({state}).\n"
         f"Event: {_event_span(event)}"
     )
+    sequence, last_modified = revision(event, shift=shift, signup=signup)
     return Entry(
         event,
-        show_private_location=show_private_location,
+        show_private_location=show_private_location and not given_up,
+        cancelled=given_up,
         note=note,
-        tentative=not confirmed,
+        tentative=not confirmed and not given_up,
         uid=signup_uid(event.uid, signup.pk),
         starts_at=shift.starts_at,
         ends_at=shift.ends_at,
-        sequence=event.sequence + max(0, int((changed - signup.created_at).total_seconds())),
+        sequence=sequence,
         created=signup.created_at,
-        last_modified=max(event.updated_at, changed),
+        last_modified=last_modified,
     )
 
 
@@ -150,105 +168,6 @@ def _day(value: dt.date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
-def render_calendar(info: CalendarInfo, entries: Sequence[Entry], *, stamp: dt.datetime | None) -> bytes:
-    """A VCALENDAR of `entries`. `stamp` (UTC, from stored data) is every VEVENT's DTSTAMP."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # NAME and the X-WR- properties are TEXT, but icalendar writes unknown names unescaped.
-    calendar.add("name", vText(_one_line(info.name)))
-    calendar.add("x-wr-calname", vText(_one_line(info.name)))
-    calendar.add("x-wr-caldesc", vText(info.description))
-    calendar.add("x-wr-timezone", info.timezone)
-    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH))
-    calendar.add("url", info.url)
-    calendar.add("source", info.source, parameters={"VALUE": "URI"})
-    for component in vtimezones(entries):
-        calendar.add_component(component)
-    for entry in entries:
-        calendar.add_component(vevent(entry, stamp=stamp))
-    return calendar.to_ical()
-
-
-def vevent(entry: Entry, *, stamp: dt.datetime | None) -> VEvent:
-    event = entry.event
-    url = absolute_url(event.get_absolute_url())
-    where = event.whereabouts(private=entry.show_private_location)
-    cancelled = event.status == EventStatus.CANCELLED
-    last_modified = entry.last_modified or event.updated_at
-    component = VEvent()
-    component.add("uid", entry.uid or str(event.uid))
-    component.add("dtstamp", (stamp or last_modified).astimezone(dt.UTC))
-    component.add("sequence", event.sequence if entry.sequence is None else entry.sequence)
-    component.add("created", (entry.created or event.created_at).astimezone(dt.UTC))
-    component.add("last-modified", last_modified.astimezone(dt.UTC))
-    if entry.all_day:
-        first, after_last = all_day_dates(event)
-        component.add("dtstart", first)
-        component.add("dtend", after_last)
-    else:
-        starts_at, ends_at = entry.window
-        component["DTSTART"] = _local_time(starts_at, event.timezone)
-        component["DTEND"] = _local_time(ends_at, event.timezone)
-    component.add("summary", ("Cancelled: " if cancelled else "") + _one_line(event.title))
-    component.add("status", "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED")
-    component.add("transp", "OPAQUE")
-    component.add("class", "PUBLIC")
-    if where.line:
-        component.add("location", where.line)
-    if where.latitude is not None:
-        component.add("geo", (float(where.latitude), float(where.longitude)))
-    component.add("description", _description(entry, where, url))
-    component.add("categories", [Strategy(event.strategy).label])
-    component.add("url", url)
-    chapter = event.chapter
-    if chapter.contact_email:
-        organizer = vCalAddress(f"mailto:{chapter.contact_email}")
-        organizer.params["CN"] = vText(chapter.name)
-        component.add("organizer", organizer)
-    return component
-
-
-def _local_time(value: dt.datetime, zone: str) -> vInline | vDDDTypes:
-    """
-    `value` as DATE-TIME;TZID=<zone>, for UTC too: docs/feeds.md wants every timed event tied to its
-    VTIMEZONE. Set with [] rather than add(), which would parse it back into a datetime.
-    """
-    local = value.astimezone(zoneinfo.ZoneInfo(zone))
-    if local.fold:
-        # The repeated hour when clocks fall back: a TZID time would name its first pass (RFC 5545 3.3.5).
-        return vDDDTypes(value.astimezone(dt.UTC))
-    return vInline(local.strftime("%Y%m%dT%H%M%S"), params={"TZID": _tzid(zone)})
-
-
-def _tzid(zone: str) -> str:
-    """icalendar drops every TZID=UTC parameter (and writes a UTC datetime as Z), so UTC is Etc/UTC."""
-    return "Etc/UTC" if zone == "UTC" else zone
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _description(entry: Entry, where, url: str) -> str:
-    event = entry.event
-    paragraphs = [entry.note, event.summary, event.description]
-    if event.status == EventStatus.CANCELLED and event.cancellation_note:
-        paragraphs.insert(0, f"Cancelled: {event.cancellation_note}")
-    if where.online_url:
-        paragraphs.append(f"Online: {where.online_url}")
-    elif event.format in EventFormat.with_online_link():
-        paragraphs.append("The online link is shown to confirmed volunteers.")
-    if where.address_hidden:
-        paragraphs.append("The address is shown to confirmed volunteers.")
-    paragraphs.append(f"{event.chapter.name}. {event.chapter.help_line}".strip())
-    paragraphs.append(url)
-    return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
-
-
 def all_day_dates(event) -> tuple[dt.date, dt.date]:
     """All-day events run from midnight to midnight in their zone; DTEND is the day after the last."""
     zone = zoneinfo.ZoneInfo(event.timezone)
@@ -258,62 +177,316 @@ def all_day_dates(event) -> tuple[dt.date, dt.date]:
     return start.date(), max(after_last, start.date() + dt.timedelta(days=1))
 
 
+# Text
+
+
+# C0 but tab and line breaks, DEL, C1 and lone surrogates: one of them can make a client reject a
+# whole feed (docs/feeds.md, "What a feed contains"). The vertical ones become line breaks (Word's
+# Shift+Enter is U+000B), the others spaces.
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+LINE_BREAKING = frozenset("\x0b\x0c\x1c\x1d\x1e\x85")
+
+
+def _safe_character(match: re.Match) -> str:
+    return "\n" if match.group() in LINE_BREAKING else " "
+
+
+def _clean(text: str) -> str:
+    """`text` with no control character but tab and LF: CR and CRLF become LF, the rest as UNSAFE says."""
+    if UNSAFE.search(text):
+        text = UNSAFE.sub(_safe_character, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_clean(text).split())
+
+
+def escape(text: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): clean, with backslash, semicolon, comma and line breaks escaped."""
+    return _clean(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+CARET_ESCAPE = re.compile(r"\^(?=['n^])")
+
+
+def common_name(name: str) -> str:
+    """
+    A CN parameter value that every parser in the suite shows as typed, or nearly: quoted, on one
+    line, and without RFC 6868 escapes, which most clients print literally. What no quoted value can
+    hold or some parser misreads is written as its nearest look-alike: `"` as `'`, `;` as `,`
+    (node-ical splits parameters at every `;`), and a caret before `'`, `n` or another caret, which
+    the parsers that read RFC 6868 would decode, as U+02C6, the modifier letter circumflex.
+    """
+    name = _one_line(name).replace('"', "'").replace(";", ",")
+    return '"' + CARET_ESCAPE.sub("\u02c6", name) + '"'
+
+
+def fold(line: str) -> bytes:
+    """One content line as UTF-8, folded at 75 octets without splitting a character (no final CRLF)."""
+    data = line.encode()
+    size = len(data)
+    if size <= 75:
+        return data
+    if size == len(line):  # ASCII: every octet is a character
+        return b"\r\n ".join([data[:75], *(data[i : i + 74] for i in range(75, size, 74))])
+    pieces = []
+    start, limit = 0, 75
+    while size - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a continuation octet: cut before its character
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, limit = cut, 74  # a continuation line starts with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
+
+
+def _utc(value: dt.datetime) -> str:
+    value = value.astimezone(dt.UTC)
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
+
+
+def _local(value: dt.datetime) -> str:
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}T{value.hour:02d}{value.minute:02d}{value.second:02d}"
+
+
+def _tzid(zone: str) -> str:
+    """icalendar drops every TZID=UTC parameter (and writes a UTC datetime as Z), so UTC is Etc/UTC."""
+    return "Etc/UTC" if zone == "UTC" else zone
+
+
+# Writing
+
+
+def render_calendar(info: CalendarInfo, entries: Iterable[Entry], *, stamp: dt.datetime | None = None) -> bytes:
+    """
+    A VCALENDAR of `entries`, read once, in order (an iterator will do, so the caller need not hold
+    every row at once). `stamp`, when given, is every VEVENT's DTSTAMP (an email's: when it was
+    recorded); otherwise each VEVENT's DTSTAMP is its own LAST-MODIFIED.
+    """
+    writer = _Writer(stamp)
+    chunks = [b""]  # the header and VTIMEZONEs go first, once the entries have named their zones
+    for entry in entries:
+        chunks.append(writer.vevent(entry))
+    head = [
+        "BEGIN:VCALENDAR",
+        f"PRODID:{PRODID}",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape(_one_line(info.name))}",
+        f"X-WR-CALNAME:{escape(_one_line(info.name))}",
+        f"X-WR-CALDESC:{escape(info.description)}",
+        f"X-WR-TIMEZONE:{_one_line(info.timezone)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+        f"URL:{_one_line(info.url)}",
+        f"SOURCE;VALUE=URI:{_one_line(info.source)}",
+    ]
+    zones = [vtimezone(zone, first, last) for zone, (first, last) in sorted(writer.years.items())]
+    chunks[0] = b"".join([b"\r\n".join(fold(line) for line in head), b"\r\n", *zones])
+    chunks.append(b"END:VCALENDAR\r\n")
+    return b"".join(chunks)
+
+
+class _Writer:
+    """
+    Writes VEVENTs one by one, with what is the same for many rows worked out once per render:
+    the event URL's shape, each chapter's lines, each strategy's label, each zone. It collects the
+    zones and years that need a VTIMEZONE.
+    """
+
+    def __init__(self, stamp: dt.datetime | None):
+        self.stamp = _utc(stamp) if stamp is not None else None
+        self.years: dict[str, list[int]] = {}
+        self.zones: dict[str, tuple[zoneinfo.ZoneInfo, str]] = {}
+        self.chapters: dict[int, tuple[str, bytes]] = {}
+        self.labels: dict[str, str] = {}
+        self.url_parts: tuple[str, str] | None = None
+        self.default_organizer = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+    def url(self, event) -> str:
+        """The absolute event page, as absolute_url(event.get_absolute_url()) gives it."""
+        if self.url_parts is None:
+            # The page's address with the id as a marker, split once: the same string for every id.
+            marker = 987654321
+            prefix, _, suffix = absolute_url(type(event)(pk=marker).get_absolute_url()).partition(str(marker))
+            self.url_parts = (prefix, suffix)
+        prefix, suffix = self.url_parts
+        return f"{prefix}{event.pk}{suffix}"
+
+    def chapter(self, event) -> tuple[str, bytes]:
+        """(the chapter's paragraph of DESCRIPTION, its ORGANIZER line)."""
+        found = self.chapters.get(event.chapter_id)
+        if found is None:
+            chapter = event.chapter
+            paragraph = f"{_one_line(chapter.name)}. {_one_line(chapter.help_line)}".strip()
+            email = _one_line(chapter.contact_email) or self.default_organizer
+            organizer = fold(f"ORGANIZER;CN={common_name(chapter.name)}:mailto:{email}")
+            found = self.chapters[event.chapter_id] = (paragraph, organizer)
+        return found
+
+    def label(self, strategy: str) -> str:
+        found = self.labels.get(strategy)
+        if found is None:
+            found = self.labels[strategy] = escape(str(Strategy(strategy).label))
+        return found
+
+    def zone(self, name: str) -> tuple[zoneinfo.ZoneInfo, str]:
+        found = self.zones.get(name)
+        if found is None:
+            found = self.zones[name] = (zoneinfo.ZoneInfo(name), _tzid(name))
+        return found
+
+    def time(self, name: str, value: dt.datetime, zone: str) -> str:
+        """DTSTART or DTEND with its TZID, or in UTC where that wall time happens twice."""
+        tz, tzid = self.zone(zone)
+        local = value.astimezone(tz)
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+            return f"{name}:{_utc(value)}"
+        return f"{name};TZID={tzid}:{_local(local)}"
+
+    def vevent(self, entry: Entry) -> bytes:
+        event = entry.event
+        if entry.sequence is None:
+            sequence, last_modified = revision(event)
+        else:
+            sequence, last_modified = entry.sequence, entry.last_modified
+        modified = _utc(last_modified)
+        cancelled = entry.withdrawn or entry.cancelled or event.status == EventStatus.CANCELLED
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:{entry.uid or event.uid}",
+            f"DTSTAMP:{self.stamp or modified}",
+            f"SEQUENCE:{sequence}",
+            f"CREATED:{_utc(entry.created or event.created_at)}",
+            f"LAST-MODIFIED:{modified}",
+        ]
+        if entry.all_day:
+            first, after_last = all_day_dates(event)
+            lines += [f"DTSTART;VALUE=DATE:{first:%Y%m%d}", f"DTEND;VALUE=DATE:{after_last:%Y%m%d}"]
+        else:
+            starts_at, ends_at = entry.window
+            zone = event.timezone
+            lines += [self.time("DTSTART", starts_at, zone), self.time("DTEND", ends_at, zone)]
+            span = self.years.get(zone)
+            if span is None:
+                self.years[zone] = [starts_at.year, ends_at.year]
+            else:
+                span[0] = min(span[0], starts_at.year)
+                span[1] = max(span[1], ends_at.year)
+        paragraph, organizer = self.chapter(event)
+        if entry.withdrawn:
+            lines += [
+                f"SUMMARY:{WITHDRAWN_SUMMARY}",
+                "STATUS:CANCELLED",
+                f"TRANSP:{'TRANSPARENT' if entry.all_day else 'OPAQUE'}",
+                "CLASS:PUBLIC",
+                f"DESCRIPTION:{WITHDRAWN_DESCRIPTION}",
+            ]
+        else:
+            url = self.url(event)
+            where = event.whereabouts(private=entry.show_private_location)
+            status = "CANCELLED" if cancelled else "TENTATIVE" if entry.tentative else "CONFIRMED"
+            lines += [
+                f"SUMMARY:{'Cancelled: ' if cancelled else ''}{escape(_one_line(event.title))}",
+                f"STATUS:{status}",
+                f"TRANSP:{'TRANSPARENT' if entry.all_day else 'OPAQUE'}",
+                "CLASS:PUBLIC",
+            ]
+            if where.line:
+                lines.append(f"LOCATION:{escape(_one_line(where.line))}")
+            if where.latitude is not None and where.longitude is not None:
+                lines.append(f"GEO:{float(where.latitude)};{float(where.longitude)}")
+            lines += [
+                f"DESCRIPTION:{escape(_description(entry, where, paragraph, url))}",
+                f"CATEGORIES:{self.label(event.strategy)}",
+                f"URL:{url}",
+            ]
+        out = [fold(line) for line in lines]
+        out += [organizer, b"END:VEVENT", b""]
+        return b"\r\n".join(out)
+
+
+def _description(entry: Entry, where, chapter_paragraph: str, url: str) -> str:
+    event = entry.event
+    paragraphs = [entry.note, _one_line(event.summary), event.description]
+    if event.status == EventStatus.CANCELLED and event.cancellation_note:
+        paragraphs.insert(0, f"Cancelled: {event.cancellation_note}")
+    if where.online_url:
+        paragraphs.append(f"Online: {where.online_url}")
+    elif event.format in EventFormat.with_online_link():
+        paragraphs.append("The online link is shown to confirmed volunteers.")
+    if where.address_hidden:
+        paragraphs.append("The address is shown to confirmed volunteers.")
+    paragraphs.append(chapter_paragraph)
+    paragraphs.append(url)
+    return "\n\n".join(p.strip() for p in paragraphs if p and p.strip())
+
+
 # Time zones
 
 
-def vtimezones(entries: Iterable[Entry]) -> list[Timezone]:
-    """One VTIMEZONE per zone that a timed entry uses, covering the years those entries span."""
-    years: dict[str, list[int]] = {}
-    for entry in entries:
-        if entry.all_day:
-            continue
-        starts_at, ends_at = entry.window
-        span = years.setdefault(entry.event.timezone, [starts_at.year, ends_at.year])
-        span[0] = min(span[0], starts_at.year)
-        span[1] = max(span[1], ends_at.year)
-    return [vtimezone(zone, first, last) for zone, (first, last) in sorted(years.items())]
-
-
 @functools.lru_cache(maxsize=256)
-def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
+def vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
     """
-    The VTIMEZONE of `zone`, correct for every instant from `first_year` through `last_year`.
-    Its first onset lies in the year before, so no event falls before the block that defines it.
+    The VTIMEZONE of `zone` as content lines, correct for every instant from `first_year` through
+    `last_year`. Its first onset lies in the year before, so no event falls before the block that
+    defines it.
     """
     tz = zoneinfo.ZoneInfo(zone)
     start = dt.datetime(first_year - 1, 1, 1, tzinfo=dt.UTC)
     end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
     changes = _transitions(tz, start, end)
-    component = Timezone()
-    component.add("tzid", _tzid(zone))
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{_tzid(zone)}"]
     rule = _posix_rule(zone)
     if not changes:
-        component.add_component(_observance(TimezoneStandard, tz, start, start))
+        lines += _observance(tz, start, kind="STANDARD")
     elif rule is not None and all(_matches(rule, tz, change) for change in changes):
         for change in changes[:2]:
-            kind = TimezoneDaylight if change.astimezone(tz).dst() else TimezoneStandard
-            sub = _observance(kind, tz, change, change)
             month, week, weekday = rule[change.astimezone(tz).utcoffset()]
-            sub.add("rrule", {"freq": "yearly", "bymonth": month, "byday": f"{-1 if week == 5 else week}{weekday}"})
-            component.add_component(sub)
+            lines += _observance(
+                tz, change, f"RRULE:FREQ=YEARLY;BYDAY={-1 if week == 5 else week}{weekday};BYMONTH={month}"
+            )
     else:
-        component.add_component(_observance(TimezoneStandard, tz, start, start))
+        lines += _observance(tz, start, kind="STANDARD")
         for change in changes:
-            kind = TimezoneDaylight if change.astimezone(tz).dst() else TimezoneStandard
-            component.add_component(_observance(kind, tz, change, change))
-    return component
+            lines += _observance(tz, change)
+    lines.append("END:VTIMEZONE")
+    return b"".join(fold(line) + b"\r\n" for line in lines)
 
 
-def _observance(kind, tz, onset: dt.datetime, at: dt.datetime):
-    """A STANDARD or DAYLIGHT block whose DTSTART is `onset` as the wall clock read just before it."""
+def _observance(tz, at: dt.datetime, rrule: str = "", *, kind: str = "") -> list[str]:
+    """
+    A STANDARD or DAYLIGHT block whose DTSTART is `at` as the wall clock read just before it.
+    Unless `kind` says, a change that puts clocks forward starts DAYLIGHT and one that puts them
+    back STANDARD, even where tzdata calls the winter time the daylight one (negative DST, as in
+    Dublin and Casablanca), which some readers of DAYLIGHT blocks get an hour wrong.
+    """
     before = (at - dt.timedelta(seconds=1)).astimezone(tz).utcoffset()
     after = at.astimezone(tz)
-    sub = kind()
-    sub.add("dtstart", (onset + before).replace(tzinfo=None))
-    sub.add("tzoffsetfrom", before)
-    sub.add("tzoffsetto", after.utcoffset())
-    sub.add("tzname", after.tzname())
-    return sub
+    kind = kind or ("DAYLIGHT" if after.utcoffset() > before else "STANDARD")
+    return [
+        f"BEGIN:{kind}",
+        f"DTSTART:{_local(at + before)}",
+        f"TZOFFSETFROM:{_offset(before)}",
+        f"TZOFFSETTO:{_offset(after.utcoffset())}",
+        f"TZNAME:{escape(after.tzname() or '')}",
+        *([rrule] if rrule else []),
+        f"END:{kind}",
+    ]
+
+
+def _offset(value: dt.timedelta) -> str:
+    """A UTC-OFFSET value: +HHMM, or +HHMMSS where the offset has seconds (RFC 5545 3.3.14)."""
+    seconds = int(value.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
 
 
 def _transitions(tz, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:

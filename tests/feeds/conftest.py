@@ -31,6 +31,16 @@ TRICKY_DESCRIPTION = (
 # 200 characters, most of them two to four UTF-8 octets, so folds land inside multi-octet characters.
 LONG_TITLE = ("Ünïcødé ✓ 日本語 🎉 " * 20)[:199] + "Z"
 INJECTION_TITLE = "Harmless END:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected\r\nSUMMARY:Injected"
+# Stored before input validation refused them (written past it): Word's Shift+Enter (U+000B), which
+# made Home Assistant reject whole feeds, and other C0 and C1 controls, DEL, and a tab.
+CONTROL_TEXT = {
+    "title": "Shift\x0bEnter from Word\x00 and\x1b more\x7f controls\x85",
+    "summary": "Form\x0cfeed\x08 summary\x9f",
+    "description": "Line one\x0bline two\tafter a tab\x07, a bell\x1f and\x01 more\x7f\x80.",
+    "venue": "Hall\x1fB",
+    "address": "2\x0b Elm St\x9b",
+}
+CONTROL_HELP_LINE = "Questions? Call 555-0100; ask for Sam, or write.\x0b"
 
 
 @dataclass
@@ -68,6 +78,12 @@ def _published(chapter, *, starts_at, ends_at, title, **details) -> Event:
     return event_publish(event=event)
 
 
+def _store(event: Event, **text) -> None:
+    """Write `text` straight to the row, as text stored before input validation refused it."""
+    Event.objects.filter(pk=event.pk).update(**text)
+    event.refresh_from_db()
+
+
 @pytest.fixture
 def year():
     return timezone.now().year + 1
@@ -81,7 +97,8 @@ def feed_data(chapter, settings, year) -> FeedData:
       daylight-saving changes, published, then one occurrence moved and one cancelled;
     - single events right after both changes in Chicago and in Berlin, one in UTC, a multi-day
       all-day event, events whose text needs escaping, a 200-character title, a title that tries
-      to inject a VEVENT, and a cancelled single event.
+      to inject a VEVENT, a cancelled single event, and an event whose stored text holds
+      control characters (as does the chapter's help line), written past input validation.
     """
     settings.SERIES_HORIZON_DAYS = 400
     chapter.contact_email = "chicago@example.org"
@@ -188,7 +205,7 @@ def feed_data(chapter, settings, year) -> FeedData:
             chapter,
             starts_at=_local(dt.date(year, 5, 11), 10, 0, CHICAGO),
             ends_at=_local(dt.date(year, 5, 11), 12, 0, CHICAGO),
-            title=INJECTION_TITLE,
+            title="Harmless",
             description="END:VCALENDAR\r\nBEGIN:VCALENDAR",
         ),
         "cancelled": _published(
@@ -197,8 +214,20 @@ def feed_data(chapter, settings, year) -> FeedData:
             ends_at=_local(dt.date(year, 7, 4), 11, 0, CHICAGO),
             title="Parade stand",
         ),
+        "controls": _published(
+            chapter,
+            starts_at=_local(dt.date(year, 8, 8), 10, 0, CHICAGO),
+            ends_at=_local(dt.date(year, 8, 8), 12, 0, CHICAGO),
+            title="Controls",
+        ),
     }
     singles["cancelled"] = event_cancel(event=singles["cancelled"], note="Parade called off.")
+    # Input validation refuses line breaks in a title now; the feeds must still be safe against
+    # such text stored before it did, so it is written past the services.
+    _store(singles["injection"], title=INJECTION_TITLE)
+    _store(singles["controls"], **CONTROL_TEXT)
+    type(chapter).objects.filter(pk=chapter.pk).update(help_line=CONTROL_HELP_LINE)
+    chapter.refresh_from_db()
     assert len(LONG_TITLE) == 200
     return FeedData(
         chapter=chapter,

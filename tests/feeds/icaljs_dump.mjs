@@ -1,12 +1,13 @@
 // Parse an .ics file with ical.js (Thunderbird's parser) and print its events as JSON:
 // [[uid, summary, status, start, end], ...], one row per occurrence. Timed values are UTC ISO
-// instants, all-day values YYYY-MM-DD dates.
+// instants, all-day values YYYY-MM-DD dates. With --cn, print [[uid, the ORGANIZER's CN], ...]
+// instead.
 //
 // TZID times resolve only through the file's own VTIMEZONE blocks: ical.js's built-in UTC and
 // GMT entries are removed first, and a TZID without a VTIMEZONE, a floating time or a TZID
 // resolved anywhere else is an error (exit status 1), so this tests the VTIMEZONEs we write.
 //
-// Usage: node tests/feeds/icaljs_dump.mjs feed.ics
+// Usage: node tests/feeds/icaljs_dump.mjs [--cn] feed.ics
 
 import { readFileSync } from "node:fs";
 
@@ -40,8 +41,10 @@ function stamp(time) {
   return new Date(time.toUnixTime() * 1000).toISOString().replace(".000Z", "Z");
 }
 
-const [path] = process.argv.slice(2);
-if (!path) fail("usage: icaljs_dump.mjs FILE.ics");
+const args = process.argv.slice(2);
+const cn = args[0] === "--cn";
+const path = cn ? args[1] : args[0];
+if (!path) fail("usage: icaljs_dump.mjs [--cn] FILE.ics");
 
 let root;
 try {
@@ -70,7 +73,10 @@ for (const vevent of root.getAllSubcomponents("vevent")) {
   checkZone(dtstart, event.startDate);
   checkZone(dtend, event.endDate);
   const status = vevent.getFirstPropertyValue("status");
-  if (event.isRecurring()) {
+  if (cn) {
+    const organizer = vevent.getFirstProperty("organizer");
+    rows.push([event.uid, organizer ? organizer.getParameter("cn") : null]);
+  } else if (event.isRecurring()) {
     const expand = event.iterator();
     for (let next = expand.next(), n = 0; next && n < 1000; next = expand.next(), n++) {
       const details = event.getOccurrenceDetails(next);

@@ -2,7 +2,7 @@
 A volunteer's own calendar shows their shift, not the whole event (issue #10, item 13): the
 confirmation's .ics and the personal feed give the shift's times, with the event's public times in
 the description, under one UID per signup that both share and that never changes while the signup
-lives. Public feeds keep one entry per event at its public times. Read through the three parsers
+lives. Public feeds keep one entry per event at its public times. Read through the five parsers
 of test_parsers.py.
 """
 
@@ -14,6 +14,7 @@ from django.db.models import F
 from django.test import Client
 
 from events.enums import SignupStatus, Strategy
+from events.ical import revision
 from events.models import Signup
 from events.services import (
     event_create,
@@ -31,7 +32,7 @@ from tests.factories import UserFactory
 
 from .conftest import CHICAGO, fetch
 from .http_fixtures import backdate_everything, signup_uid, vevents
-from .test_parsers import icalendar_rows, icaljs_rows, vobject_rows
+from .test_parsers import parser_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +91,14 @@ def _utc(value: dt.datetime) -> str:
 
 
 def _rows(body: bytes, year: int, tmp_path) -> dict[str, list]:
-    """{parser: rows} for the three parsers, each row [uid, summary, status, start, end]."""
-    return {
-        "ical.js": icaljs_rows(body, tmp_path),
-        "vobject": vobject_rows(body),
-        "icalendar": icalendar_rows(body, year),
-    }
+    """{parser: rows} for the five parsers, each row [uid, summary, status, start, end]."""
+    return parser_rows(body, year, tmp_path)
+
+
+def _revision(signup) -> tuple:
+    """SEQUENCE and LAST-MODIFIED of the signup's entry, from its rows as stored now."""
+    signup = Signup.objects.select_related("shift__event__chapter").get(pk=signup.pk)
+    return revision(signup.shift.event, shift=signup.shift, signup=signup)
 
 
 def _only(body: bytes) -> icalendar.Event:
@@ -122,8 +125,10 @@ def test_confirmation_and_personal_feed_give_the_shift_under_one_uid(event, volu
                 f"Your shift: Morning, Sat {day.day} May 09:00-11:00 CDT (confirmed).\n"
                 f"Event: Sat {day.day} May 09:00-13:00 CDT\n\n"
             )
-    assert _only(confirmation)["SEQUENCE"] == _only(feed)["SEQUENCE"] == event.sequence
+    sequence, last_modified = _revision(signup)
+    assert _only(confirmation)["SEQUENCE"] == _only(feed)["SEQUENCE"] == sequence
     assert _only(confirmation).decoded("LAST-MODIFIED") == _only(feed).decoded("LAST-MODIFIED")
+    assert _only(feed).decoded("LAST-MODIFIED") == last_modified.replace(microsecond=0)
 
 
 def test_the_uid_stays_when_the_event_is_edited(client, event, volunteer, day):
@@ -131,12 +136,12 @@ def test_the_uid_stays_when_the_event_is_edited(client, event, volunteer, day):
     url = _personal(volunteer)
     before = _only(client.get(url).content)
 
-    edited = event_update(event=event, title="Market stand, renamed", venue="Covered market")
+    event_update(event=event, title="Market stand, renamed", venue="Covered market")
     after = _only(client.get(url).content)
 
     assert str(before["UID"]) == str(after["UID"]) == str(_only(_confirmation(signup))["UID"]) == signup_uid(signup)
     assert str(after["SUMMARY"]) == "Market stand, renamed"
-    assert after["SEQUENCE"] == before["SEQUENCE"] + 1 == edited.sequence
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1 == _revision(signup)[0]
     assert (after.decoded("DTSTART"), after.decoded("DTEND")) == (_at(day, 9), _at(day, 11))
 
 
@@ -206,7 +211,7 @@ def test_moving_the_shift_moves_the_entry_and_raises_its_sequence(client, event,
 
 
 def test_moving_the_event_moves_the_shift_entry_and_raises_its_sequence(client, event, volunteer, day):
-    """The event's shifts move with it (not saved one by one): the event's revision carries SEQUENCE."""
+    """The event's shifts move with it: the entry moves, and its SEQUENCE grows."""
     signup = signup_create(user=volunteer, shift=_shift(event, "Morning"))
     url = _personal(volunteer)
     before = _only(client.get(url).content)
@@ -217,25 +222,32 @@ def test_moving_the_event_moves_the_shift_entry_and_raises_its_sequence(client, 
     assert str(after["UID"]) == signup_uid(signup)
     assert (after.decoded("DTSTART"), after.decoded("DTEND")) == (_at(day, 10), _at(day, 12))
     assert f"Event: Sat {day.day} May 10:00-14:00 CDT" in str(after["DESCRIPTION"])
-    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert after["SEQUENCE"] == _revision(signup)[0]
 
 
-def test_every_entry_was_modified_by_the_feeds_stamp(client, event, volunteer, day):
-    """DTSTAMP (the feed's Last-Modified) is never earlier than an entry's LAST-MODIFIED."""
+def test_every_entry_is_stamped_with_its_own_last_change(client, event, volunteer, day):
+    """
+    Each VEVENT's DTSTAMP is its own LAST-MODIFIED, never later than the feed's Last-Modified: a
+    change to one entry leaves the others' lines as they were.
+    """
     morning = signup_create(user=volunteer, shift=_shift(event, "Morning"))
-    signup_create(user=volunteer, shift=_shift(event, "Midday"))
+    midday = signup_create(user=volunteer, shift=_shift(event, "Midday"))
     _made_a_day_ago(morning)
+    url = _personal(volunteer)
+    before = vevents(client.get(url).content)
+
     shift_update(shift=_shift(event, "Midday"), name="Lunch cover")
+    response = client.get(url)
+    after = vevents(response.content)
 
-    response = client.get(_personal(volunteer))
-
-    for vevent in vevents(response.content).values():
-        assert vevent.decoded("LAST-MODIFIED") <= vevent.decoded("DTSTAMP")
-        assert int(vevent.decoded("DTSTAMP").timestamp()) == int(
-            dt.datetime.strptime(response["Last-Modified"], "%a, %d %b %Y %H:%M:%S GMT")
-            .replace(tzinfo=dt.UTC)
-            .timestamp()
-        )
+    feed_modified = dt.datetime.strptime(response["Last-Modified"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
+    for uid, vevent in after.items():
+        assert vevent.decoded("DTSTAMP") == vevent.decoded("LAST-MODIFIED") <= feed_modified, uid
+    unchanged, changed = after[signup_uid(morning)], after[signup_uid(midday)]
+    assert unchanged.to_ical() == before[signup_uid(morning)].to_ical()
+    assert changed.decoded("DTSTAMP") > before[signup_uid(midday)].decoded("DTSTAMP")
+    assert changed["SEQUENCE"] > before[signup_uid(midday)]["SEQUENCE"]
 
 
 def test_a_promoted_place_keeps_its_uid_from_waitlist_to_confirmation(client, event, volunteer, day, outsider):
@@ -288,11 +300,16 @@ def test_a_shift_of_an_all_day_event_is_timed(chapter, volunteer, day, year, tmp
     ]
 
 
-def test_a_cancelled_signup_leaves_and_a_new_one_has_a_new_uid(event, volunteer):
+def test_a_cancelled_signup_stays_cancelled_and_a_new_one_has_a_new_uid(event, volunteer):
     first = signup_create(user=volunteer, shift=_shift(event, "Morning"))
     signup_cancel(signup=first)
 
     second = signup_create(user=volunteer, shift=_shift(event, "Morning"))
 
-    assert set(vevents(Client().get(_personal(volunteer)).content)) == {signup_uid(second)}
+    entries = vevents(Client().get(_personal(volunteer)).content)
+    assert set(entries) == {signup_uid(first), signup_uid(second)}
     assert signup_uid(second) != signup_uid(first)
+    gone, held = entries[signup_uid(first)], entries[signup_uid(second)]
+    assert (str(gone["STATUS"]), str(gone["SUMMARY"])) == ("CANCELLED", "Cancelled: Market stand")
+    assert "(cancelled)" in str(gone["DESCRIPTION"])
+    assert (str(held["STATUS"]), str(held["SUMMARY"])) == ("CONFIRMED", "Market stand")

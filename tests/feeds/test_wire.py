@@ -1,15 +1,20 @@
 """
 The bytes of every feed, checked against docs/feeds.md without any iCalendar library: line
-endings, folding, escaping, time zones, required and forbidden properties.
+endings, folding, escaping, control characters, time zones, required and forbidden properties.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
-from events.enums import EventStatus
+from events.enums import EventFormat, EventStatus, Strategy
+from events.ical import CalendarInfo, Entry, render_calendar, revision
+from events.models import Event
+from events.services import event_update
 
 from .conftest import INJECTION_TITLE, TRICKY_TEXT, fetch
 
@@ -141,6 +146,22 @@ def test_feeds_long_multibyte_title_survives_folding(feed_data):
 # Text
 
 
+# C0 controls (tab aside), DEL, C1 controls and lone surrogates.
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def test_feeds_have_no_control_characters_whatever_is_stored(feeds, feed_data, subtests):
+    """Only CRLF line ends, and tabs (every parser of the suite reads them) in multi-line text."""
+    assert "\x0b" in feed_data.singles["controls"].title
+    for path in feeds:
+        with subtests.test(path=path):
+            for number, line in enumerate(physical_lines(fetch(path)), 1):
+                text = line.decode("utf-8")
+                assert not CONTROL.search(text), f"line {number}: {text!r}"
+                if "\t" in text:
+                    assert text.startswith(("DESCRIPTION:", " ")), f"line {number}: {text!r}"
+
+
 def test_feeds_text_values_are_escaped(feeds, subtests):
     for path in feeds:
         with subtests.test(path=path):
@@ -210,8 +231,13 @@ def test_feeds_events_have_the_required_properties(feeds, subtests):
                 event = by_uid[vevent.one("UID").value]
                 for name in ("DTSTAMP", "DTSTART", "DTEND", "LAST-MODIFIED", "SUMMARY"):
                     assert vevent.one(name).value
-                assert vevent.one("SEQUENCE").value == str(event.sequence)
-                assert vevent.one("LAST-MODIFIED").value == event.updated_at.strftime("%Y%m%dT%H%M%SZ")
+                sequence, last_modified = revision(event)
+                assert vevent.one("SEQUENCE").value == str(sequence)
+                assert vevent.one("LAST-MODIFIED").value == last_modified.strftime("%Y%m%dT%H%M%SZ")
+                assert vevent.one("DTSTAMP").value == vevent.one("LAST-MODIFIED").value
+                assert vevent.one("TRANSP").value == ("TRANSPARENT" if event.all_day else "OPAQUE")
+                organizer = vevent.one("ORGANIZER")
+                assert (organizer.params, organizer.value) == ({"CN": '"Chicago"'}, "mailto:chicago@example.org")
                 url = vevent.one("URL").value
                 assert url == f"{settings.SITE_URL}/events/{event.pk}/"
                 assert url.startswith("https://")
@@ -325,3 +351,115 @@ def test_feeds_cancelled_events_say_so(feed_data, feeds, subtests):
     cancelled = feed_data.cancelled_occurrence
     assert cancelled.status == EventStatus.CANCELLED
     assert cancelled.sequence > feed_data.occurrences[1].sequence
+
+
+# The writer itself
+
+
+def _info(**overrides) -> CalendarInfo:
+    values = {"name": "Test", "description": "Test", "url": "https://x.test/", "source": "https://x.test/f.ics"}
+    return CalendarInfo(**{**values, "timezone": "UTC", **overrides})
+
+
+def test_render_calendar_reads_entries_once_and_gives_the_same_bytes(feed_data):
+    events = feed_data.events()
+    queryset = Event.objects.filter(chapter=feed_data.chapter).select_related("chapter").order_by("starts_at", "pk")
+
+    from_list = render_calendar(_info(), [Entry(event) for event in events])
+    from_iterator = render_calendar(_info(), (Entry(event) for event in queryset.iterator(chunk_size=7)))
+
+    assert from_iterator == from_list
+    assert physical_lines(from_list).count(b"BEGIN:VEVENT") == len(events)
+    assert from_list.startswith(b"BEGIN:VCALENDAR\r\nPRODID:")
+    assert from_list.index(b"END:VTIMEZONE") < from_list.index(b"BEGIN:VEVENT")
+
+
+def test_render_calendar_stamp_is_every_dtstamp_when_given(feed_data):
+    """An email's .ics is stamped with the time it was recorded; a feed's entries with their own change."""
+    stamp = dt.datetime(2030, 1, 2, 3, 4, 5, 678, tzinfo=dt.UTC)
+    events = feed_data.events()[:3]
+
+    body = render_calendar(_info(), [Entry(event) for event in events], stamp=stamp)
+
+    assert [v.one("DTSTAMP").value for v in vevents(parse(body))] == ["20300102T030405Z"] * 3
+
+
+def test_changing_one_event_changes_only_its_own_vevent(feed_data):
+    def blocks():
+        body = render_calendar(_info(), [Entry(event) for event in feed_data.events()])
+        return {block.split("\r\n", 2)[1]: block for block in body.decode().split("BEGIN:VEVENT")[1:]}
+
+    before = blocks()
+    event_update(event=feed_data.singles["utc"], title="Worldwide online call, renamed")
+    after = blocks()
+
+    uid = f"UID:{feed_data.singles['utc'].uid}"
+    assert after[uid] != before[uid]
+    assert {key: block for key, block in after.items() if key != uid} == {
+        key: block for key, block in before.items() if key != uid
+    }
+
+
+def test_no_stored_control_character_or_lone_surrogate_reaches_the_bytes(chapter):
+    """Rows that could not be saved any more (a lone surrogate cannot even be stored) still render safely."""
+    chapter.name = "Chi\x0bcago\ud800"
+    chapter.help_line = "Call\x00 us\x9f"
+    starts_at = dt.datetime(2031, 1, 1, 12, tzinfo=dt.UTC)
+    event = Event(
+        pk=7,
+        chapter=chapter,
+        title="Bad\ud83d title\x0b here\x7f",
+        summary="\x1b[31mred\x1b[0m",
+        description="Line\x0bbreak\x0cpage\x1cfile\x85next\u2028kept\ttab\rcr",
+        venue="Hall\x00B",
+        address="1 Elm\x08 St",
+        latitude=Decimal("1.5"),
+        longitude=Decimal("2.5"),
+        format=EventFormat.HYBRID,
+        online_url="https://meet.example.org/x",
+        strategy=Strategy.AWARENESS_EDUCATION,
+        timezone="America/Chicago",
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=1),
+        status=EventStatus.PUBLISHED,
+        created_at=starts_at,
+        updated_at=starts_at,
+    )
+
+    body = render_calendar(_info(name="Bad\x0bname\udfff"), [Entry(event, show_private_location=True)])
+
+    for line in physical_lines(body):
+        assert not CONTROL.search(line.decode()), line
+    (vevent,) = vevents(parse(body))
+    assert vevent.one("SUMMARY").value == "Bad title here"
+    assert vevent.one("LOCATION").value == r"Hall B\, 1 Elm St\, and online"
+    assert unescape(vevent.one("DESCRIPTION").value).startswith(
+        "[31mred [0m\n\nLine\nbreak\npage\nfile\nnext\u2028kept\ttab\ncr\n\nOnline: https://meet.example.org/x\n\n"
+        "Chi cago. Call us"
+    )
+    assert vevent.one("ORGANIZER").params == {"CN": '"Chi cago"'}
+    assert parse(body).one("NAME").value == "Bad name"
+
+
+def test_withdrawn_entry_names_nothing_but_its_times(feed_data):
+    """An event that left the public feeds: cancelled, with its UID, times and revision only."""
+    event = feed_data.singles["tricky_text"]
+
+    body = render_calendar(_info(), [Entry(event, withdrawn=True)])
+
+    (vevent,) = vevents(parse(body))
+    sequence, last_modified = revision(event)
+    names = [line.name for line in vevent.lines]
+    assert names == [
+        "UID", "DTSTAMP", "SEQUENCE", "CREATED", "LAST-MODIFIED", "DTSTART", "DTEND",
+        "SUMMARY", "STATUS", "TRANSP", "CLASS", "DESCRIPTION", "ORGANIZER",
+    ]  # fmt: skip
+    assert vevent.one("UID").value == str(event.uid)
+    assert vevent.one("SEQUENCE").value == str(sequence)
+    assert vevent.one("LAST-MODIFIED").value == last_modified.strftime("%Y%m%dT%H%M%SZ")
+    assert vevent.one("SUMMARY").value == "Cancelled: no longer a public event"
+    assert vevent.one("STATUS").value == "CANCELLED"
+    assert vevent.one("DESCRIPTION").value == "This event is no longer listed publicly."
+    assert vevent.one("DTSTART").value == event.starts_at.astimezone(event.zone).strftime("%Y%m%dT%H%M%S")
+    for secret in ("Semi", "Hall", "Main St", "/events/", "Awareness"):
+        assert secret.encode() not in body
