@@ -3,20 +3,26 @@ Benchmark of a chapter calendar feed against other ways of writing the same rows
 
 For each size, one chapter in America/Chicago gets that many published public events spread over
 the feed window (FEED_PAST_DAYS ago to a year ahead), with venue, address and description text
-that needs escaping and folding. Five ways of producing its feed are timed:
+that needs escaping and folding. Seven ways of answering or producing its feed are timed:
 
-- feed_uncached: GET /feeds/chapters/<slug>.ics after cache.clear(): validators, rows, render.
+- feed_uncached: GET /feeds/chapters/<slug>.ics after cache.clear(): version, rows, render.
 - feed_cached: the same GET again, answered from the cache.
+- feed_304: the same GET with If-None-Match set to the cached answer's ETag: a 304.
+- bare: a view that returns a small constant HttpResponse: the floor of a request through the
+  same client and middleware.
 - icalendar: the same rows, fetched with the same queryset, built into an icalendar Calendar with
   one Event per row and the same properties, without events/ical.py.
 - minimal: the same rows written by a minimal RFC 5545 writer defined here (TEXT escaping, folding
   at 75 octets without splitting a UTF-8 character, CRLF, one constant VTIMEZONE): the floor.
 - django_ical: django-ical's ICalFeed subclassed for the same rows and properties, called as a view.
 
-The three views go through django.test.Client and the full middleware stack; the two baselines are
+The views go through django.test.Client and the full middleware stack; the two baselines are
 function calls that include fetching the rows. Each is timed with time.perf_counter (median of the
-iterations, interleaved round-robin), its peak memory taken with tracemalloc in a separate pass, and
-its queries counted in a first, untimed pass that also checks every body holds one VEVENT per row.
+iterations, interleaved round-robin), its peak memory above the idle process taken with tracemalloc
+in a separate pass, and its queries counted in a first, untimed pass that also checks every feed
+body holds one VEVENT per row. The ratios the issue sets goals for are reported per size:
+feed_uncached / minimal (at most 2), feed_cached / bare and feed_304 / bare (at most 5, flat in
+the feed's size), and the uncached path's peak memory (under 64 MiB at 10,000 events).
 
     .venv/bin/python bench/feeds.py [--sizes 1000 10000] [--iterations N] [--json]
 
@@ -48,6 +54,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
@@ -73,7 +80,14 @@ from outreach.models import Chapter
 SIZES = (1000, 10000)
 ZONE = "America/Chicago"
 PRODID = "-//Outreach//Outreach bench//EN"
-NAMES = ("feed_uncached", "feed_cached", "icalendar", "minimal", "django_ical")
+NAMES = ("feed_uncached", "feed_cached", "feed_304", "bare", "icalendar", "minimal", "django_ical")
+FEEDLESS = ("feed_304", "bare")  # answers without a calendar body
+RATIOS = {
+    "feed_uncached/minimal": ("feed_uncached", "minimal"),
+    "feed_cached/bare": ("feed_cached", "bare"),
+    "feed_304/bare": ("feed_304", "bare"),
+}
+BARE_URL = "/bench/bare/"
 LOCAL_TIMES = (dt.time(10), dt.time(14, 30), dt.time(18), dt.time(19, 30))
 DESCRIPTION = (
     "Learn the signs of trafficking and grooming online; bring a friend, a question, and an open mind.\n"
@@ -186,8 +200,13 @@ def _calendar_name(chapter) -> str:
     return f"{chapter.name} - Outreach"
 
 
-def _stamp(rows: list) -> dt.datetime:
-    return max(event.updated_at for event in rows).astimezone(dt.UTC)
+def _sequence(event) -> int:
+    return event.sequence + event.chapter.sequence
+
+
+def _modified(event) -> dt.datetime:
+    """LAST-MODIFIED, and DTSTAMP: the latest change of the event and its chapter."""
+    return max(event.updated_at, event.chapter.updated_at).astimezone(dt.UTC)
 
 
 # (3) icalendar alone
@@ -196,7 +215,6 @@ def _stamp(rows: list) -> dt.datetime:
 def icalendar_feed(chapter: Chapter) -> bytes:
     """The chapter's rows as an icalendar Calendar, one Event per row, without events/ical.py."""
     rows = feed_rows(chapter)
-    stamp = _stamp(rows) if rows else None
     zone = zoneinfo.ZoneInfo(ZONE)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -226,10 +244,10 @@ def icalendar_feed(chapter: Chapter) -> bytes:
         url = _url(event)
         component = VEvent()
         component.add("uid", str(event.uid))
-        component.add("dtstamp", stamp)
-        component.add("sequence", event.sequence)
+        component.add("dtstamp", _modified(event))
+        component.add("sequence", _sequence(event))
         component.add("created", event.created_at.astimezone(dt.UTC))
-        component.add("last-modified", event.updated_at.astimezone(dt.UTC))
+        component.add("last-modified", _modified(event))
         component.add("dtstart", event.starts_at.astimezone(zone))
         component.add("dtend", event.ends_at.astimezone(zone))
         component.add("summary", event.title)
@@ -283,7 +301,6 @@ def _utc(value: dt.datetime) -> str:
 def minimal_feed(chapter: Chapter) -> bytes:
     """The chapter's rows written line by line: the floor for producing these bytes from these rows."""
     rows = feed_rows(chapter)
-    stamp = _utc(_stamp(rows)) if rows else ""
     zone = zoneinfo.ZoneInfo(ZONE)
     name = escape_text(_calendar_name(chapter))
     lines = [
@@ -317,13 +334,14 @@ def minimal_feed(chapter: Chapter) -> bytes:
     for event in rows:
         url = _url(event)
         chapter_name = event.chapter.name.replace('"', "'")
+        modified = _utc(_modified(event))
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event.uid}",
-            f"DTSTAMP:{stamp}",
-            f"SEQUENCE:{event.sequence}",
+            f"DTSTAMP:{modified}",
+            f"SEQUENCE:{_sequence(event)}",
             f"CREATED:{_utc(event.created_at)}",
-            f"LAST-MODIFIED:{_utc(event.updated_at)}",
+            f"LAST-MODIFIED:{modified}",
             f"DTSTART;TZID={ZONE}:{event.starts_at.astimezone(zone):%Y%m%dT%H%M%S}",
             f"DTEND;TZID={ZONE}:{event.ends_at.astimezone(zone):%Y%m%dT%H%M%S}",
             f"SUMMARY:{escape_text(event.title)}",
@@ -392,10 +410,10 @@ class DjangoICalChapterFeed(ICalFeed):
         return item.created_at.astimezone(dt.UTC)
 
     def item_updateddate(self, item):
-        return item.updated_at.astimezone(dt.UTC)
+        return _modified(item)
 
     def item_timestamp(self, item):
-        return item.updated_at.astimezone(dt.UTC)
+        return _modified(item)
 
     def item_location(self, item):
         return _location(item)
@@ -419,11 +437,17 @@ class DjangoICalChapterFeed(ICalFeed):
 
     def item_extra_kwargs(self, item):
         # ICalFeed passes on only its own list of item fields; SEQUENCE and CLASS are not among them.
-        return {**super().item_extra_kwargs(item), "sequence": item.sequence, "class": "PUBLIC"}
+        return {**super().item_extra_kwargs(item), "sequence": _sequence(item), "class": "PUBLIC"}
+
+
+def bare_view(request):
+    """A small constant answer: what any request costs through the client and the middleware."""
+    return HttpResponse(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", content_type="text/calendar; charset=utf-8")
 
 
 urlpatterns = [
     path("bench/django-ical/<slug:slug>.ics", DjangoICalChapterFeed()),
+    path(BARE_URL.strip("/") + "/", bare_view),
     path("", include("config.urls")),
 ]
 
@@ -431,20 +455,24 @@ urlpatterns = [
 # Measuring
 
 
-def _runners(chapter: Chapter, client: Client) -> dict:
-    """{name: (prepare, run)}: `prepare` is untimed, `run` returns the feed's bytes."""
+def _runners(chapter: Chapter, client: Client, etag: dict) -> dict:
+    """{name: (prepare, run)}: `prepare` is untimed, `run` returns the answer's body."""
 
-    def get(url):
+    def get(url, status=200, **headers):
         def run():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code, response.content[:500])
+            response = client.get(url, **{key: value() for key, value in headers.items()})
+            assert response.status_code == status, (url, response.status_code, response.content[:500])
+            etag.setdefault(url, response.get("ETag"))
             return response.content
 
         return run
 
+    feed = feed_url(chapter.slug)
     return {
-        "feed_uncached": (cache.clear, get(feed_url(chapter.slug))),
-        "feed_cached": (lambda: None, get(feed_url(chapter.slug))),
+        "feed_uncached": (cache.clear, get(feed)),
+        "feed_cached": (lambda: None, get(feed)),
+        "feed_304": (lambda: None, get(feed, status=304, HTTP_IF_NONE_MATCH=lambda: etag[feed])),
+        "bare": (lambda: None, get(BARE_URL)),
         "icalendar": (lambda: None, lambda: icalendar_feed(chapter)),
         "minimal": (lambda: None, lambda: minimal_feed(chapter)),
         "django_ical": (lambda: None, get(django_ical_url(chapter.slug))),
@@ -453,21 +481,24 @@ def _runners(chapter: Chapter, client: Client) -> dict:
 
 def measure(chapter: Chapter, *, iterations: int = 3) -> dict:
     """
-    Time, trace and count the five ways of writing `chapter`'s feed.
+    Time, trace and count the seven ways of answering or writing `chapter`'s feed.
 
-    Returns {"events", "iterations", "fetch_ms", "fetch_peak_mib", "rows": [{name, median_ms, min_ms, peak_mib,
-    queries, events, bytes, x_minimal, x_cached}, ...], "bodies": {name: the bytes it wrote}}, where
-    fetch_* is the rows' query alone (time and peak memory) and x_* are ratios of medians.
+    Returns {"events", "iterations", "fetch_ms", "fetch_peak_mib", "rows": [{name, median_ms, min_ms,
+    peak_mib, queries, events, bytes, x_minimal, x_bare}, ...], "ratios": {"feed_uncached/minimal",
+    "feed_cached/bare", "feed_304/bare": ratio of medians}, "uncached_peak_mib", "bodies": {name:
+    the bytes it answered}}, where fetch_* is the rows' query alone (time and peak memory), x_* are
+    ratios of medians and peak_mib is tracemalloc's peak above the idle process.
     """
     events = selectors.public_feed_events(now=timezone.now()).filter(chapter=chapter).count()
     client = Client()
     rows = {name: {"name": name} for name in NAMES}
     timings = {name: [] for name in NAMES}
     bodies = {}
+    etag = {}
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], FEED_CACHE_SECONDS=3600):
-        runners = _runners(chapter, client)
+        runners = _runners(chapter, client, etag)
         # First pass, untimed: queries, peak memory (tracing slows allocation several-fold, so never
-        # while timing), and one VEVENT per row in every body. It also warms every path up.
+        # while timing), and one VEVENT per row in every feed body. It also warms every path up.
         for name, (prepare, run) in runners.items():
             prepare()
             gc.collect()
@@ -479,12 +510,13 @@ def measure(chapter: Chapter, *, iterations: int = 3) -> dict:
             bodies[name] = body
             rows[name].update(
                 queries=len(queries),
-                events=body.count(b"BEGIN:VEVENT"),
+                events=body.count(b"\r\nBEGIN:VEVENT\r\n"),
                 bytes=len(body),
                 peak_mib=peak / 2**20,
             )
-            assert rows[name]["events"] == events, (name, rows[name]["events"], events)
+            assert rows[name]["events"] == (0 if name in FEEDLESS else events), (name, rows[name]["events"], events)
         assert bodies["feed_cached"] == bodies["feed_uncached"]
+        assert bodies["feed_304"] == b""
         for _ in range(iterations):
             for name, (prepare, run) in runners.items():
                 prepare()
@@ -507,16 +539,18 @@ def measure(chapter: Chapter, *, iterations: int = 3) -> dict:
         row["median_ms"] = statistics.median(timings[name])
         row["min_ms"] = min(timings[name])
     floor = rows["minimal"]["median_ms"]
-    cached = rows["feed_cached"]["median_ms"]
+    bare = rows["bare"]["median_ms"]
     for row in rows.values():
         row["x_minimal"] = row["median_ms"] / floor
-        row["x_cached"] = row["median_ms"] / cached
+        row["x_bare"] = row["median_ms"] / bare
     return {
         "events": events,
         "iterations": iterations,
         "fetch_ms": statistics.median(fetch),
         "fetch_peak_mib": fetch_peak / 2**20,
         "rows": list(rows.values()),
+        "ratios": {key: rows[a]["median_ms"] / rows[b]["median_ms"] for key, (a, b) in RATIOS.items()},
+        "uncached_peak_mib": rows["feed_uncached"]["peak_mib"],
         "bodies": bodies,
     }
 
@@ -541,7 +575,7 @@ def run(sizes=SIZES, *, iterations: int = 3) -> dict:
 
 def format_table(result: dict) -> str:
     header = (
-        f"{'path':<14} {'median ms':>10} {'min ms':>9} {'x minimal':>10} {'x cached':>9} {'peak MiB':>9} "
+        f"{'path':<14} {'median ms':>10} {'min ms':>9} {'x minimal':>10} {'x bare':>9} {'peak MiB':>9} "
         f"{'queries':>8} {'events':>7} {'bytes':>10}"
     )
     lines = []
@@ -554,11 +588,12 @@ def format_table(result: dict) -> str:
         ]
         lines += [
             f"{row['name']:<14} {row['median_ms']:>10.1f} {row['min_ms']:>9.1f} "
-            f"{row['x_minimal']:>9.2f}x {row['x_cached']:>8.1f}x {row['peak_mib']:>9.1f} "
+            f"{row['x_minimal']:>9.2f}x {row['x_bare']:>8.1f}x {row['peak_mib']:>9.1f} "
             f"{row['queries']:>8} {row['events']:>7} {row['bytes']:>10}"
             for row in size["rows"]
         ]
-        lines.append("")
+        ratios = ", ".join(f"{key} {value:.2f}" for key, value in size["ratios"].items())
+        lines += [f"Ratios: {ratios}; uncached peak {size['uncached_peak_mib']:.1f} MiB above idle", ""]
     return "\n".join(lines).rstrip()
 
 
