@@ -312,9 +312,11 @@ class _Writer:
         """The absolute event page, as absolute_url(event.get_absolute_url()) gives it."""
         if self.url_parts is None:
             # The page's address with the id as a marker, split once: the same string for every id.
-            marker = 987654321
-            prefix, _, suffix = absolute_url(type(event)(pk=marker).get_absolute_url()).partition(str(marker))
-            self.url_parts = (prefix, suffix)
+            marker = "987654321"
+            prefix, found, suffix = absolute_url(type(event)(pk=int(marker)).get_absolute_url()).partition(marker)
+            self.url_parts = (prefix, suffix) if found and marker not in suffix else ()
+        if not self.url_parts:  # an address that does not just hold the id
+            return absolute_url(event.get_absolute_url())
         prefix, suffix = self.url_parts
         return f"{prefix}{event.pk}{suffix}"
 
