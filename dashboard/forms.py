@@ -25,7 +25,7 @@ from events.validators import (
     MAX_REPORT_COUNT,
     duration_text,
     make_aware_local,
-    parse_rrule,
+    series_rule_dates,
     shift_margin,
     validate_capacity,
     validate_hours,
@@ -233,12 +233,11 @@ class EventForm(LocalWindowMixin, forms.Form):
             return
         end = f"COUNT={count}" if count is not None else f"UNTIL={until:%Y%m%d}T235959"
         data["recurrence"] = f"FREQ={data['repeat']};{end}"
-        first = dt.datetime.combine(data["start_date"], data["start_time"])
         try:
-            rule = parse_rrule(data["recurrence"], dtstart=first)
             # Every date must have its local start time: refuse here rather than half-way through the series.
-            for occurrence in rule[: settings.SERIES_MAX_OCCURRENCES]:
-                make_aware_local(occurrence, data["timezone"], field="start_time")
+            series_rule_dates(
+                data["recurrence"], start_date=data["start_date"], start_time=data["start_time"], zone=data["timezone"]
+            )
         except ValidationError as error:
             add_service_errors(self, error)
             return
@@ -299,10 +298,10 @@ class SeriesForm(forms.Form):
         end = dt.datetime.combine(self.series.start_date, end_time)
         data["duration"] = end - first if end > first else end + dt.timedelta(days=1) - first
         try:
-            rule = parse_rrule(self.series.recurrence, dtstart=first)
             # Every date must have its local start time: refuse beside the field, not half-way through.
-            for occurrence in rule[: settings.SERIES_MAX_OCCURRENCES]:
-                make_aware_local(occurrence, zone, field="start_time")
+            series_rule_dates(
+                self.series.recurrence, start_date=self.series.start_date, start_time=start_time, zone=zone
+            )
         except ValidationError as error:
             add_service_errors(self, error)
         return data

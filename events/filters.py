@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from events.enums import Audience, EventFormat, Strategy
 from events.models import Event
 from events.selectors import events_near
+from outreach.validators import validate_single_line
 
 SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
 """The filters of /feeds/events.ics (docs/product.md); the find page offers a feed of its results by them."""
@@ -66,7 +67,12 @@ class EventFilter(django_filters.FilterSet):
     format = django_filters.ChoiceFilter(choices=EventFormat.choices)
     starts_after = AwareIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = AwareIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    q = django_filters.CharFilter(method="filter_text", max_length=200, label=_("Text in title or description"))
+    q = django_filters.CharFilter(
+        method="filter_text",
+        max_length=200,
+        validators=[validate_single_line],
+        label=_("Text in title or description"),
+    )
     near = NearFilter(method="filter_near", label=_("Point as <latitude>,<longitude>; nearest first"))
     radius_km = django_filters.NumberFilter(
         method="filter_noop", min_value=0.1, max_value=MAX_RADIUS_KM, label=_("Radius around `near`, km")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.models import Campaign, Chapter, Partner, coordinate_constraints, latitude_field, longitude_field
 from outreach.permissions import chapter_roles, managed_chapter_ids
 from outreach.validators import (
+    CONTROL_CHARACTERS,
     validate_latitude_longitude,
     validate_plain_text,
     validate_single_line,
@@ -95,7 +96,13 @@ class EventDetails(models.Model):
     audiences = models.JSONField(
         _("audiences"), default=list, blank=True, help_text=_("Who the event is for, e.g. parents, educators.")
     )
-    language = models.CharField(_("language"), max_length=16, default="en", help_text=_("Language code, e.g. en."))
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        default="en",
+        validators=[validate_single_line],
+        help_text=_("Language code, e.g. en."),
+    )
     format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=200, blank=True, validators=[validate_single_line])
     address = models.CharField(_("address"), max_length=300, blank=True, validators=[validate_single_line])
@@ -107,7 +114,8 @@ class EventDetails(models.Model):
         choices=AddressVisibility.choices,
         default=AddressVisibility.PUBLIC,
     )
-    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    # URLValidator lets some control characters through in a path (U+0001, U+007F, U+009F).
+    online_url = models.URLField(_("online link"), max_length=500, blank=True, validators=[validate_single_line])
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -148,7 +156,10 @@ class EventSeries(EventDetails):
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="series", verbose_name=_("partners"))
     recurrence = models.CharField(
-        _("recurrence rule"), max_length=500, help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=12.")
+        _("recurrence rule"),
+        max_length=500,
+        validators=[validate_single_line],
+        help_text=_("RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=12."),
     )
     start_date = models.DateField(_("first date"))
     start_time = models.TimeField(_("local start time"))
@@ -183,7 +194,9 @@ class EventSeries(EventDetails):
     def clean(self):
         super().clean()
         # Checked before the row is written: PostgreSQL cannot even store some malformed rules (NUL).
-        if self.recurrence and isinstance(self.start_date, dt.date) and isinstance(self.start_time, dt.time):
+        # A rule with a control character is refused by the field's own validator, once.
+        readable = self.recurrence and not CONTROL_CHARACTERS.search(self.recurrence)
+        if readable and isinstance(self.start_date, dt.date) and isinstance(self.start_time, dt.time):
             parse_rrule(self.recurrence, dtstart=dt.datetime.combine(self.start_date, self.start_time))
 
 

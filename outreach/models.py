@@ -180,7 +180,13 @@ class Chapter(models.Model):
     )
     city = models.CharField(_("city"), max_length=120, blank=True, validators=[validate_single_line])
     region = models.CharField(_("region"), max_length=120, blank=True, validators=[validate_single_line])
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 two-letter code."))
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("ISO 3166 two-letter code."),
+    )
     latitude = latitude_field()
     longitude = longitude_field()
     contact_email = models.EmailField(_("public contact email"), blank=True)
@@ -278,7 +284,7 @@ class Partner(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="partners", verbose_name=_("chapter"))
     name = models.CharField(_("name"), max_length=150, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices, default=PartnerKind.OTHER)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]

@@ -392,7 +392,7 @@ def test_page_out_of_range_names_the_page_and_why(world, client_for, persona, pa
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("q=a%00b", "q", "Null characters are not allowed."),
+        ("q=a%00b", "q", "Remove the invisible control character U+0000 at position 2."),
         ("chapter=chi%00cago", "chapter", "Null characters are not allowed."),
         ("campaign=%00", "campaign", "Null characters are not allowed."),
         ("q=" + "x" * ONE_MB, "q", "Ensure this value has at most 200 characters"),

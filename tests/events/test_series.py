@@ -231,7 +231,7 @@ def test_series_create_follows_an_until_rule(chapter):
         ("FREQ=HOURLY;COUNT=3", "FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY."),
         ("FREQ=MINUTELY;COUNT=3", "FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY."),
         ("garbage", "FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY."),
-        ("FREQ=WEEKLY;COUNT=3\x00", "Give a recurrence rule such as FREQ=WEEKLY;COUNT=12."),
+        ("FREQ=WEEKLY;COUNT=3\x00", "Remove the invisible control character U+0000 at position 20."),
         ("FREQ=WEEKLY;COUNT=three", "This is not a valid RRULE: invalid 'COUNT': THREE"),
         ("FREQ=WEEKLY;COUNT=3;BYWEEKDAY=XX", "This is not a valid RRULE: invalid 'BYWEEKDAY': XX"),
     ],

@@ -36,6 +36,7 @@ from events.selectors import confirmed_event_ids, event_list, shifts_with_counts
 from events.services import signup_cancel, signup_create
 from outreach.models import Chapter
 from outreach.permissions import chapter_roles
+from outreach.validators import validate_single_line
 
 ONLINE_ALONGSIDE = 10  # online events shown beside a search by distance; a link leads to all of them
 PAST_SIGNUPS_SHOWN = 50
@@ -90,11 +91,12 @@ class EventSearchForm(forms.Form):
     API filter alike; only `place` is the page's own: coordinates, or the city or region of a chapter.
     """
 
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200, validators=[validate_single_line])
     place = forms.CharField(
         label=gettext_lazy("Near"),
         required=False,
         max_length=100,
+        validators=[validate_single_line],
         help_text=gettext_lazy("A city with a chapter, or coordinates such as 41.88,-87.63."),
     )
     radius_km = forms.TypedChoiceField(
