@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -59,7 +58,7 @@ class Feed:
     identity: str
     version: str
     changed_at: dt.datetime | None
-    info: CalendarInfo
+    info: Callable[[], CalendarInfo]
     entries: Callable[[], Iterator[Entry]]
     crossings: Callable[[dt.datetime], dict] | None = None
     private: bool = False
@@ -77,7 +76,7 @@ def _body_key(etag: str) -> str:
 
 def _render(feed: Feed, now: dt.datetime) -> tuple[dict, bytes]:
     """The body, and what the cache keeps about it: ETag, Last-Modified and until when it holds."""
-    body = render_calendar(feed.info, feed.entries())
+    body = render_calendar(feed.info(), feed.entries())
     stamps = [feed.changed_at]
     valid_until = None
     if feed.crossings is not None:
@@ -167,26 +166,23 @@ def _version(scope: str, version: int | None, changed_at: dt.datetime | None) ->
     return f"{scope}:{version or 0}:{changed_at.timestamp() if changed_at else ''}"
 
 
-def _public_entries(events: QuerySet) -> Callable[[], Iterator[Entry]]:
+def _public_feed(request, *, identity: str, version: str, changed_at, narrow, info) -> HttpResponse:
+    """
+    A public feed of the events `narrow(queryset)` keeps. Querysets and `info()` are made only when
+    the feed is rendered, so a poll answered from the cache builds neither.
+    """
+
     def entries():
-        for event in selectors.feed_rows(events).iterator(chunk_size=2000):
+        events = selectors.feed_rows(narrow(selectors.public_feed_events(now=timezone.now())))
+        for event in events.iterator(chunk_size=2000):
             yield Entry(event, withdrawn=selectors.withdrawn_from_public(event))
 
-    return entries
+    def crossings(now):
+        candidates = narrow(selectors.public_feed_candidates())
+        return selectors.feed_crossings(candidates, now=now, updated=("updated_at", "chapter__updated_at"))
 
-
-def _public_feed(
-    request, *, identity: str, version: str, changed_at, events: QuerySet, candidates: QuerySet, info: CalendarInfo
-):
     feed = Feed(
-        identity=identity,
-        version=version,
-        changed_at=changed_at,
-        info=info,
-        entries=_public_entries(events),
-        crossings=lambda now: selectors.feed_crossings(
-            candidates, now=now, updated=("updated_at", "chapter__updated_at")
-        ),
+        identity=identity, version=version, changed_at=changed_at, info=info, entries=entries, crossings=crossings
     )
     return _feed_response(request, feed)
 
@@ -194,44 +190,38 @@ def _public_feed(
 @require_safe
 def chapter_feed(request, slug):
     chapter = get_object_or_404(with_feed_version(Chapter.objects.filter(is_active=True), "chapter"), slug=slug)
-    candidates = selectors.public_feed_candidates().filter(chapter=chapter)
-    info = CalendarInfo(
-        name=f"{chapter.name} - Outreach",
-        description=f"Public events of the {chapter.name} chapter.",
-        url=absolute_url(chapter.get_absolute_url()),
-        source=absolute_url(request.path),
-        timezone=chapter.timezone,
-    )
     return _public_feed(
         request,
         identity=request.path,
         version=_version(feed_scope("chapter", chapter.pk), chapter.feed_version, chapter.feed_changed_at),
         changed_at=chapter.feed_changed_at,
-        events=selectors.public_feed_events(now=timezone.now()).filter(chapter=chapter),
-        candidates=candidates,
-        info=info,
+        narrow=lambda events: events.filter(chapter=chapter),
+        info=lambda: CalendarInfo(
+            name=f"{chapter.name} - Outreach",
+            description=f"Public events of the {chapter.name} chapter.",
+            url=absolute_url(chapter.get_absolute_url()),
+            source=absolute_url(request.path),
+            timezone=chapter.timezone,
+        ),
     )
 
 
 @require_safe
 def campaign_feed(request, slug):
     campaign = get_object_or_404(with_feed_version(Campaign.objects.all(), "campaign"), slug=slug)
-    candidates = selectors.public_feed_candidates().filter(campaign=campaign)
-    info = CalendarInfo(
-        name=f"{campaign.name} - Outreach",
-        description=campaign.description or f"Events of {campaign.name}, across chapters.",
-        url=absolute_url(campaign.get_absolute_url()),
-        source=absolute_url(request.path),
-        timezone="UTC",
-    )
     return _public_feed(
         request,
         identity=request.path,
         version=_version(feed_scope("campaign", campaign.pk), campaign.feed_version, campaign.feed_changed_at),
         changed_at=campaign.feed_changed_at,
-        events=selectors.public_feed_events(now=timezone.now()).filter(campaign=campaign),
-        candidates=candidates,
-        info=info,
+        narrow=lambda events: events.filter(campaign=campaign),
+        info=lambda: CalendarInfo(
+            name=f"{campaign.name} - Outreach",
+            description=campaign.description or f"Events of {campaign.name}, across chapters.",
+            url=absolute_url(campaign.get_absolute_url()),
+            source=absolute_url(request.path),
+            timezone="UTC",
+        ),
     )
 
 
@@ -243,28 +233,25 @@ def site_feed(request):
         if not value:
             return _bad_filter(name, _("Give a value, or leave the parameter out."))
     # The site's search and the API filter events with the same EventFilter.
-    filterset = EventFilter(data, queryset=selectors.public_feed_events(now=timezone.now()))
+    filterset = EventFilter(data, queryset=Event.objects.none())
     if not filterset.is_valid():
         name, errors = next(iter(filterset.errors.items()))
         return _bad_filter(name, " ".join(errors))
     canonical = request.path + (f"?{urlencode(sorted(data.items()))}" if data else "")
-    candidates = EventFilter(data, queryset=selectors.public_feed_candidates()).qs
-    info = CalendarInfo(
-        name="Outreach - all events",
-        description="Public events of every Outreach chapter.",
-        url=absolute_url(reverse("home")),
-        source=absolute_url(canonical),
-        timezone="UTC",
-    )
     version, changed_at = feed_version(SITE_FEED_SCOPE)
     return _public_feed(
         request,
         identity=canonical,
         version=_version(SITE_FEED_SCOPE, version, changed_at),
         changed_at=changed_at,
-        events=filterset.qs,
-        candidates=candidates,
-        info=info,
+        narrow=lambda events: EventFilter(data, queryset=events).qs,
+        info=lambda: CalendarInfo(
+            name="Outreach - all events",
+            description="Public events of every Outreach chapter.",
+            url=absolute_url(reverse("home")),
+            source=absolute_url(canonical),
+            timezone="UTC",
+        ),
     )
 
 
@@ -280,19 +267,18 @@ def event_feed(request, pk):
         raise Http404("No such event.")
     private = can_see_private_location(request.user, event)
     sequence, modified = revision(event)
-    info = CalendarInfo(
-        name=event.title,
-        description=event.summary or event.title,
-        url=absolute_url(event.get_absolute_url()),
-        source=absolute_url(request.path),
-        timezone=event.timezone,
-    )
     feed = Feed(
         identity=request.path,
         # The event's row is the feed's scope: what the reader may see of it is part of the version.
         version=f"{sequence}:{modified.timestamp()}:{private}",
         changed_at=modified,
-        info=info,
+        info=lambda: CalendarInfo(
+            name=event.title,
+            description=event.summary or event.title,
+            url=absolute_url(event.get_absolute_url()),
+            source=absolute_url(request.path),
+            timezone=event.timezone,
+        ),
         entries=lambda: iter([Entry(event, show_private_location=private)]),
         private=private or event.visibility != Visibility.PUBLIC,
         filename=slugify(event.title) or f"event-{pk}",
@@ -314,7 +300,6 @@ def personal_feed(request, token):
     if user is None:
         return _not_found_unlogged()
     scope = feed_scope("user", user.pk)
-    candidates = selectors.personal_feed_candidates(user=user)
 
     def entries():
         rows = list(
@@ -330,7 +315,7 @@ def personal_feed(request, token):
         identity=request.path,
         version=_version(scope, user.feed_version, user.feed_changed_at),
         changed_at=user.feed_changed_at,
-        info=CalendarInfo(
+        info=lambda: CalendarInfo(
             name="My Outreach shifts",
             description="The shifts you signed up for with Outreach.",
             url=absolute_url(reverse("home")),
@@ -339,7 +324,7 @@ def personal_feed(request, token):
         ),
         entries=entries,
         crossings=lambda now: selectors.feed_crossings(
-            candidates,
+            selectors.personal_feed_candidates(user=user),
             now=now,
             prefix="shift__event__",
             updated=(
