@@ -288,6 +288,8 @@ FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 90, minimum=0)
 FEED_FUTURE_DAYS = env_int("FEED_FUTURE_DAYS", 730, minimum=1)  # no feed reaches further ahead
 FEED_MAX_AGE = env_int("FEED_MAX_AGE", 3600, minimum=0)  # Cache-Control; at most the feeds' REFRESH-INTERVAL
 FEED_CACHE_SECONDS = env_int("FEED_CACHE_SECONDS", 86400, minimum=0)
+# Feed bodies each app process keeps besides the shared cache, so a poll does not copy megabytes out of it.
+FEED_LOCAL_CACHE_BYTES = env_int("FEED_LOCAL_CACHE_BYTES", 32 * 2**20, minimum=0)
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 180, minimum=7)
 SERIES_MAX_OCCURRENCES = env_int("SERIES_MAX_OCCURRENCES", 200, minimum=1)
 

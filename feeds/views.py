@@ -12,11 +12,13 @@ never redirect to a login, and personal feed tokens are kept out of the logs (co
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import cachetools
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
@@ -74,6 +76,27 @@ def _body_key(etag: str) -> str:
     return f"feed:body:{etag.strip(chr(34))}"
 
 
+_local_bodies = cachetools.LRUCache(maxsize=max(settings.FEED_LOCAL_CACHE_BYTES, 1), getsizeof=len)
+_local_lock = threading.Lock()
+
+
+def _keep(etag: str, body: bytes) -> None:
+    """Keep a body in this process too (its ETag is a hash of it, so it can never be stale)."""
+    if len(body) <= settings.FEED_LOCAL_CACHE_BYTES:
+        with _local_lock:
+            _local_bodies[etag] = body
+
+
+def _cached_body(etag: str) -> bytes | None:
+    with _local_lock:
+        body = _local_bodies.get(etag)
+    if body is None:
+        body = cache.get(_body_key(etag))
+        if body is not None:
+            _keep(etag, body)
+    return body
+
+
 def _render(feed: Feed, now: dt.datetime) -> tuple[dict, bytes]:
     """The body, and what the cache keeps about it: ETag, Last-Modified and until when it holds."""
     body = render_calendar(feed.info(), feed.entries())
@@ -121,7 +144,7 @@ def _rendered(feed: Feed, meta_key: str, now: dt.datetime) -> tuple[dict, bytes]
             time.sleep(0.05)
             meta = cache.get(meta_key)
             if _holds(meta, now):
-                body = cache.get(_body_key(meta["etag"]))
+                body = _cached_body(meta["etag"])
                 if body is not None:
                     return meta, body
             if cache.get(lock) is None:
@@ -130,6 +153,7 @@ def _rendered(feed: Feed, meta_key: str, now: dt.datetime) -> tuple[dict, bytes]
         meta, body = _render(feed, now)
         cache.set(_body_key(meta["etag"]), body, settings.FEED_CACHE_SECONDS)
         cache.set(meta_key, meta, settings.FEED_CACHE_SECONDS)
+        _keep(meta["etag"], body)
     finally:
         cache.delete(lock)
     return meta, body
@@ -146,7 +170,7 @@ def _feed_response(request, feed: Feed) -> HttpResponse:
     response = get_conditional_response(request, etag=meta["etag"], last_modified=meta["last_modified"])
     if response is None:
         if body is None:
-            body = cache.get(_body_key(meta["etag"]))
+            body = _cached_body(meta["etag"])
         if body is None:  # evicted on its own
             meta, body = _rendered(feed, meta_key, now)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
