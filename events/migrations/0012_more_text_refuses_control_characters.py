@@ -1,7 +1,8 @@
 """The language, links, recurrence rule and country refuse control characters too (issue #11, item 1)."""
 
-import outreach.validators
 from django.db import migrations, models
+
+import outreach.validators
 
 
 class Migration(migrations.Migration):
