@@ -1,5 +1,7 @@
 """Filters of the event list: every bad value answers 400 naming the parameter."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from outreach.validators import validate_single_line
 SITE_FEED_FILTERS = ("chapter", "strategy", "audience")
 """The filters of /feeds/events.ics (docs/product.md); the find page offers a feed of its results by them."""
 
+MIN_RADIUS_KM = Decimal("0.1")  # a Decimal, as the field reads it: the float 0.1 is a little more
 MAX_RADIUS_KM = 1000.0
 DEFAULT_RADIUS_KM = 50.0
 
@@ -75,7 +78,7 @@ class EventFilter(django_filters.FilterSet):
     )
     near = NearFilter(method="filter_near", label=_("Point as <latitude>,<longitude>; nearest first"))
     radius_km = django_filters.NumberFilter(
-        method="filter_noop", min_value=0.1, max_value=MAX_RADIUS_KM, label=_("Radius around `near`, km")
+        method="filter_noop", min_value=MIN_RADIUS_KM, max_value=MAX_RADIUS_KM, label=_("Radius around `near`, km")
     )
 
     class Meta:

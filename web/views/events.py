@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from events.enums import Audience, EventFormat, EventStatus, SignupStatus, Strategy
-from events.filters import DEFAULT_RADIUS_KM, SITE_FEED_FILTERS, EventFilter
+from events.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, SITE_FEED_FILTERS, EventFilter
 from events.models import Event, Signup
 from events.permissions import can_manage_event, can_sign_up, whereabouts_for
 from events.selectors import confirmed_event_ids, event_list, shifts_with_counts, user_signups
@@ -99,8 +99,14 @@ class EventSearchForm(forms.Form):
         validators=[validate_single_line],
         help_text=gettext_lazy("A city with a chapter, or coordinates such as 41.88,-87.63."),
     )
-    radius_km = forms.TypedChoiceField(
-        label=gettext_lazy("Within"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=50
+    # A list of distances, but any within EventFilter's bounds is taken (a link may carry one).
+    radius_km = forms.DecimalField(
+        label=gettext_lazy("Within"),
+        required=False,
+        initial=50,
+        min_value=MIN_RADIUS_KM,
+        max_value=MAX_RADIUS_KM,
+        widget=forms.Select(choices=RADIUS_CHOICES),
     )
     chapter = forms.ChoiceField(label=gettext_lazy("Chapter"), required=False)
     strategy = forms.ChoiceField(
@@ -137,6 +143,14 @@ class EventSearchForm(forms.Form):
         self.point = None
         self.place_chapter = None
         self.place_name = ""
+
+    def clean_radius_km(self):
+        radius = self.cleaned_data["radius_km"]
+        if radius is not None and radius not in {value for value, _label in RADIUS_CHOICES}:
+            # The list shows the distance searched, not its first choice.
+            widget = self.fields["radius_km"].widget
+            widget.choices = [*widget.choices, (self.data["radius_km"], f"{radius:f} km")]
+        return radius
 
     def clean_place(self):
         text = self.cleaned_data["place"].strip()
