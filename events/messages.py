@@ -20,6 +20,7 @@ import logging
 import uuid
 import zoneinfo
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -592,8 +593,8 @@ def record_volunteer_message(
     change. In order:
 
     1. refuses, before recording anything, a chapter contact email that is not one valid address;
-    2. records the messages, with Reply-To the chapter's contact email, or none (replies go to
-       DEFAULT_FROM_EMAIL) when the chapter has none: never the sender's own address, which would
+    2. records the messages, with Reply-To the chapter's contact email, or the site's own address
+       (DEFAULT_FROM_EMAIL's) when the chapter has none: never the sender's own address, which would
        reach every volunteer;
     3. after commit, hands each to delivery; those the mail server refuses stay queued for send_due.
 
@@ -609,6 +610,8 @@ def record_volunteer_message(
                 _("The chapter's contact email is not a valid address; ask staff to correct it first."),
                 code="invalid_reply_to",
             ) from None
+    else:
+        reply_to = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     statuses = [SignupStatus.CONFIRMED, *([SignupStatus.WAITLISTED] if include_waitlisted else [])]
     scope = {"shift": shift} if shift is not None else {"shift__event": event}
     occasion = uuid.uuid4().hex

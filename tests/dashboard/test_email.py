@@ -311,7 +311,7 @@ def test_a_chapter_address_with_a_line_break_is_refused_above_the_form(
     assert mail.outbox == []
 
 
-def test_replies_never_go_to_the_sender_when_the_chapter_has_no_contact_address(
+def test_replies_go_to_the_site_never_the_sender_when_the_chapter_has_no_contact_address(
     client, coordinator, event, signup, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
@@ -323,11 +323,13 @@ def test_replies_never_go_to_the_sender_when_the_chapter_has_no_contact_address(
         django_capture_on_commit_callbacks,
     )
 
-    assert _rows() == [(MessageKind.VOLUNTEER_MESSAGE, "sam@example.org", "", "Hello", MessageState.SENT)]
+    assert _rows() == [
+        (MessageKind.VOLUNTEER_MESSAGE, "sam@example.org", "outreach@example.org", "Hello", MessageState.SENT)
+    ]
     [message] = mail.outbox
-    assert (message.to, message.reply_to) == (["sam@example.org"], [])
+    assert (message.to, message.reply_to) == (["sam@example.org"], ["outreach@example.org"])
     raw = message.message()
-    assert (raw["From"], raw["Reply-To"]) == ("Outreach <outreach@example.org>", None)
+    assert (raw["From"], raw["Reply-To"]) == ("Outreach <outreach@example.org>", "outreach@example.org")
     assert "coordinator@example.org" not in raw.as_string()
 
 
