@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import cachetools
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,6 +41,7 @@ from events.permissions import can_see_private_location, can_view_event
 from outreach.links import absolute_url
 from outreach.models import Campaign, Chapter
 from outreach.selectors import SITE_FEED_SCOPE, feed_scope, feed_version, user_for_feed_token, with_feed_version
+from outreach.services import feed_versions_bump
 
 FEED_FORMAT_VERSION = "3"
 """Part of every cache key: raise it when the same rows render differently, so no old body is served."""
@@ -182,12 +184,19 @@ def _feed_response(request, feed: Feed) -> HttpResponse:
     return response
 
 
-def _version(scope: str, version: int | None, changed_at: dt.datetime | None) -> str:
+def _version(scope: str, version: int | None, changed_at: dt.datetime | None) -> tuple[str, dt.datetime]:
     """
-    A scope's version as a cache key part. Its change time is part of it: a database restored from
-    a backup counts versions again from an older number, and must not meet bodies cached since.
+    A scope's version as a cache key part, and its change time. The change time is part of it: a
+    database restored from a backup counts versions again from an older number, and must not meet
+    bodies cached since. A scope that never changed through the services (rows that came before
+    feed versions, or from a fixture) gets its first version now, once, so that no two databases
+    share a key.
     """
-    return f"{scope}:{version or 0}:{changed_at.timestamp() if changed_at else ''}"
+    if changed_at is None:
+        with transaction.atomic():
+            feed_versions_bump([scope])
+        version, changed_at = feed_version(scope)
+    return f"{scope}:{version}:{changed_at.timestamp()}", changed_at
 
 
 def _public_feed(request, *, identity: str, version: str, changed_at, narrow, info) -> HttpResponse:
@@ -214,11 +223,12 @@ def _public_feed(request, *, identity: str, version: str, changed_at, narrow, in
 @require_safe
 def chapter_feed(request, slug):
     chapter = get_object_or_404(with_feed_version(Chapter.objects.filter(is_active=True), "chapter"), slug=slug)
+    version, changed_at = _version(feed_scope("chapter", chapter.pk), chapter.feed_version, chapter.feed_changed_at)
     return _public_feed(
         request,
         identity=request.path,
-        version=_version(feed_scope("chapter", chapter.pk), chapter.feed_version, chapter.feed_changed_at),
-        changed_at=chapter.feed_changed_at,
+        version=version,
+        changed_at=changed_at,
         narrow=lambda events: events.filter(chapter=chapter),
         info=lambda: CalendarInfo(
             name=f"{chapter.name} - Outreach",
@@ -233,11 +243,12 @@ def chapter_feed(request, slug):
 @require_safe
 def campaign_feed(request, slug):
     campaign = get_object_or_404(with_feed_version(Campaign.objects.all(), "campaign"), slug=slug)
+    version, changed_at = _version(feed_scope("campaign", campaign.pk), campaign.feed_version, campaign.feed_changed_at)
     return _public_feed(
         request,
         identity=request.path,
-        version=_version(feed_scope("campaign", campaign.pk), campaign.feed_version, campaign.feed_changed_at),
-        changed_at=campaign.feed_changed_at,
+        version=version,
+        changed_at=changed_at,
         narrow=lambda events: events.filter(campaign=campaign),
         info=lambda: CalendarInfo(
             name=f"{campaign.name} - Outreach",
@@ -262,11 +273,11 @@ def site_feed(request):
         name, errors = next(iter(filterset.errors.items()))
         return _bad_filter(name, " ".join(errors))
     canonical = request.path + (f"?{urlencode(sorted(data.items()))}" if data else "")
-    version, changed_at = feed_version(SITE_FEED_SCOPE)
+    version, changed_at = _version(SITE_FEED_SCOPE, *feed_version(SITE_FEED_SCOPE))
     return _public_feed(
         request,
         identity=canonical,
-        version=_version(SITE_FEED_SCOPE, version, changed_at),
+        version=version,
         changed_at=changed_at,
         narrow=lambda events: EventFilter(data, queryset=events).qs,
         info=lambda: CalendarInfo(
@@ -323,7 +334,7 @@ def personal_feed(request, token):
     user = user_for_feed_token(token)
     if user is None:
         return _not_found_unlogged()
-    scope = feed_scope("user", user.pk)
+    version, changed_at = _version(feed_scope("user", user.pk), user.feed_version, user.feed_changed_at)
 
     def entries():
         rows = list(
@@ -337,8 +348,8 @@ def personal_feed(request, token):
     feed = Feed(
         # The token is part of the body (SOURCE), so it is part of the identity.
         identity=request.path,
-        version=_version(scope, user.feed_version, user.feed_changed_at),
-        changed_at=user.feed_changed_at,
+        version=version,
+        changed_at=changed_at,
         info=lambda: CalendarInfo(
             name="My Outreach shifts",
             description="The shifts you signed up for with Outreach.",

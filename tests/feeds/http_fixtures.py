@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from events.enums import EventStatus, Visibility
 from outreach.models import FeedVersion
-from outreach.services import feed_token_rotate
+from outreach.services import feed_token_rotate, feed_versions_bump
 from tests.factories import CampaignFactory, EventFactory, ShiftFactory, SignupFactory
 
 FEEDS = ("chapter", "campaign", "site", "event", "personal")
@@ -77,6 +77,8 @@ def build_world(chapter, volunteer) -> World:
         chapter=chapter, campaign=campaign, title="Members meeting", visibility=Visibility.MEMBERS, starts_at=soon(9)
     )
     signup = SignupFactory(user=volunteer, shift=ShiftFactory(event=event))
+    # As the services would have left them: each feed's scope has a version (backdate_everything moves it).
+    feed_versions_bump(["site", f"chapter:{chapter.pk}", f"campaign:{campaign.pk}", f"user:{volunteer.pk}"])
     return World(
         chapter=chapter,
         campaign=campaign,

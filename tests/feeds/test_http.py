@@ -7,7 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import Visibility
-from outreach.services import feed_token_rotate
+from outreach.models import FeedVersion
+from outreach.services import feed_token_rotate, feed_versions_bump
 from tests.factories import CampaignFactory, ChapterFactory, EventFactory, ShiftFactory, SignupFactory
 
 from .http_fixtures import CALENDAR, FEEDS, PUBLIC_FEEDS, backdate, build_world, cache_control, soon, vevents
@@ -315,6 +316,10 @@ class Sized:
         self.campaign = CampaignFactory(slug="sized-campaign")
         self.events = []
         self.token = feed_token_rotate(user=volunteer)
+        # As the services leave them: each scope has its feed version.
+        feed_versions_bump(
+            ["site", f"chapter:{self.chapter.pk}", f"campaign:{self.campaign.pk}", f"user:{volunteer.pk}"]
+        )
 
     def grow_to(self, size: int) -> None:
         while len(self.events) < size:
@@ -384,6 +389,21 @@ def test_feed_query_counts(db, member, feed):
     assert counts[1] == counts[3] == EXPECTED_QUERIES[feed]
     _full, not_modified, cached = counts[3]
     assert not_modified == cached == 1
+
+
+def test_a_scope_without_a_version_gets_one_at_its_first_poll(client, db):
+    """Rows that came before feed versions (or from fixtures) get a version of their own, once."""
+    chapter = ChapterFactory(slug="unversioned")
+    url = f"/feeds/chapters/{chapter.slug}.ics"
+
+    first = client.get(url)
+    version = FeedVersion.objects.get(scope=f"chapter:{chapter.pk}")
+    again = client.get(url)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert version.version == 1
+    assert FeedVersion.objects.get(scope=f"chapter:{chapter.pk}").version == 1
+    assert again["ETag"] == first["ETag"]
 
 
 @pytest.mark.parametrize("feed", FEEDS)
