@@ -310,13 +310,17 @@ LOGGING = {
 # REST API. Rates are "<n>/<second|minute|hour|day>"; buckets live in the default cache (Redis when
 # configured, so all app servers share them). NUM_PROXIES is how many trusted proxies append to
 # X-Forwarded-For: the client address is read that many hops from the right, so a client cannot
-# pick a fresh bucket by sending its own header. 0 means REMOTE_ADDR.
+# pick a fresh bucket by sending its own header. 0 means REMOTE_ADDR. allauth's rate limits (sign-in,
+# sign-up, codes, password resets) read the client the same way, so one client behind the proxy never
+# locks out everyone else.
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000, minimum=1024)
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32, minimum=2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -340,7 +344,7 @@ REST_FRAMEWORK = {
         "token": env_rate("THROTTLE_TOKEN", "10/minute"),
         "signup": env_rate("THROTTLE_SIGNUP", "30/minute"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # `format` is the event filter of the public contract (in_person, online, hybrid), not a renderer.
     "URL_FORMAT_OVERRIDE": None,
