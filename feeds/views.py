@@ -267,6 +267,10 @@ def site_feed(request):
     for name, value in data.items():
         if not value:
             return _bad_filter(name, _("Give a value, or leave the parameter out."))
+        # A NUL, or bytes that are not UTF-8 (decoded to U+FFFD), name no chapter, strategy or audience;
+        # refused here so the answer never echoes them.
+        if "\x00" in value or "\ufffd" in value:
+            return _bad_filter(name, _("Give text in UTF-8 without null characters."))
     # The site's search and the API filter events with the same EventFilter.
     filterset = EventFilter(data, queryset=Event.objects.none())
     if not filterset.is_valid():
