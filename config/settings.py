@@ -275,6 +275,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers often probe over plain HTTP
 if SECURE_SSL_REDIRECT and not SITE_HTTPS:
     raise ImproperlyConfigured(f"SECURE_SSL_REDIRECT needs an https:// SITE_URL, got {SITE_URL!r}.")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SITE_HTTPS else 0, minimum=0)  # a year

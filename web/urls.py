@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from .views import chapters, events, me, notifications
+from .views import chapters, events, health, me, notifications
 
 urlpatterns = [
     path("", events.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
     path("events/<int:pk>/shifts/<int:shift_id>/signup/", events.shift_signup, name="shift_signup"),
     path("me/signups/", events.my_signups, name="my_signups"),
