@@ -4,6 +4,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -24,7 +25,7 @@ def verified_user():
 
 
 def link_in(message, path_prefix):
-    match = re.search(rf"https?://testserver({re.escape(path_prefix)}\S+)", message.body)
+    match = re.search(rf"{re.escape(settings.SITE_URL)}({re.escape(path_prefix)}\S+)", message.body)
     assert match, f"no {path_prefix} link in:\n{message.body}"
     return match.group(1)
 
