@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from outreach.links import absolute_url
 
@@ -30,3 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         site = SimpleNamespace(domain=urlsplit(settings.SITE_URL).netloc, name="Outreach")
         super().send_mail(template_prefix, email, {**context, **links, "current_site": site})
+
+    def get_client_ip(self, request) -> str:
+        # allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For names fewer hops than
+        # NUM_PROXIES: such a request did not come through every proxy, so its rate limits are keyed
+        # on the address that reached us, never on an address the client wrote.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META["REMOTE_ADDR"]

@@ -80,3 +80,17 @@ def test_sign_in_limits_key_on_the_forwarded_client(transactional_db, tmp_path, 
     assert status == other_client
     if other_client == 200:
         assert MISMATCH in page
+
+
+def test_a_request_through_fewer_proxies_than_configured_signs_in_without_a_500(client, settings, db):
+    """X-Forwarded-For with fewer hops than NUM_PROXIES: allauth would raise ImproperlyConfigured."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "nobody@example.org", "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in response.content.decode()
