@@ -3,9 +3,6 @@
 import hashlib
 import re
 
-from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
-
 from .models import FeedVersion, User
 
 SITE_FEED_SCOPE = "site"
@@ -19,13 +16,11 @@ def hash_feed_token(token: str) -> str:
 
 def user_for_feed_token(token: str) -> User | None:
     """
-    The active user whose personal feed `token` opens, or None for any token that opens nothing;
-    annotated with their feed's version (with_feed_version), in the same query.
+    The active user whose personal feed `token` opens, or None for any token that opens nothing.
     """
     if not FEED_TOKEN_PATTERN.fullmatch(token):
         return None
-    users = User.objects.filter(feed_token_hash=hash_feed_token(token), is_active=True)
-    return with_feed_version(users, "user").first()
+    return User.objects.filter(feed_token_hash=hash_feed_token(token), is_active=True).first()
 
 
 def feed_scope(kind: str, pk: int) -> str:
@@ -37,15 +32,3 @@ def feed_version(scope: str) -> tuple[int, object]:
     """(version, changed_at) of the feeds of `scope`; (0, None) for a scope that never changed."""
     row = FeedVersion.objects.filter(scope=scope).values_list("version", "changed_at").first()
     return row or (0, None)
-
-
-def with_feed_version(queryset: QuerySet, kind: str) -> QuerySet:
-    """
-    Annotate each chapter, campaign or user with `feed_version` and `feed_changed_at`, its feed's
-    FeedVersion (null when it never changed), so a feed poll finds its owner and version in one query.
-    """
-    rows = FeedVersion.objects.filter(scope=Concat(Value(f"{kind}:"), Cast(OuterRef("pk"), CharField())))
-    return queryset.annotate(
-        feed_version=Subquery(rows.values("version")[:1]),
-        feed_changed_at=Subquery(rows.values("changed_at")[:1]),
-    )
