@@ -611,34 +611,38 @@ class EventReportAdmin(ServiceAdmin):
 # events.services, which carries a chapter's rename into its events' calendar entries.
 
 
+class UpdatedByServiceAdmin(ServiceAdmin):
+    """
+    An admin whose changes go through `update_service(<update_argument>=obj, **changes)`; a new row
+    has no feed yet and is saved as it is.
+    """
+
+    update_service = None
+    update_argument = ""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.full_clean()
+            obj.save()
+        elif changes := changed(form, form.changed_data):
+            service = type(self).update_service
+            adopt(obj, call_service(request, None, service, **{self.update_argument: obj}, **changes))
+
+
 @admin.register(Chapter)
-class ChapterAdmin(ServiceAdmin):
+class ChapterAdmin(UpdatedByServiceAdmin):
     list_display = ["name", "slug", "city", "country", "timezone", "is_active"]
     list_filter = ["is_active", "country", "timezone"]
     search_fields = ["name", "slug", "city", "region"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.full_clean()
-            obj.save()
-            return
-        if changes := changed(form, form.changed_data):
-            adopt(obj, call_service(request, None, services.chapter_update, chapter=obj, **changes))
+    update_service, update_argument = services.chapter_update, "chapter"
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ServiceAdmin):
+class CampaignAdmin(UpdatedByServiceAdmin):
     list_display = ["name", "slug", "starts_on", "ends_on"]
     search_fields = ["name", "slug"]
     date_hierarchy = "starts_on"
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.full_clean()
-            obj.save()
-            return
-        if changes := changed(form, form.changed_data):
-            adopt(obj, call_service(request, None, services.campaign_update, campaign=obj, **changes))
+    update_service, update_argument = services.campaign_update, "campaign"

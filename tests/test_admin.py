@@ -16,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from events import services
@@ -627,3 +628,19 @@ def test_memberships_are_read_only_in_the_admin_so_the_last_lead_rule_holds(supe
     assert chapter_page.status_code == 200
     assert b'name="memberships-0-role"' not in chapter_page.content
     assert lead.user.display_name.encode() in chapter_page.content
+
+
+def test_chapter_rename_in_the_admin_raises_its_revision_and_reaches_its_feed(superuser_client, chapter):
+    """The admin renames through events.services.chapter_update: the entries of its events show it."""
+    EventFactory(chapter=chapter, title="Awareness evening", starts_at=timezone.now() + dt.timedelta(days=3))
+    before = superuser_client.get(f"/feeds/chapters/{chapter.slug}.ics")
+
+    response = edit(superuser_client, chapter, name="Chicagoland")
+
+    assert response.status_code == 302
+    chapter.refresh_from_db()
+    assert (chapter.name, chapter.sequence) == ("Chicagoland", 1)
+    after = superuser_client.get(f"/feeds/chapters/{chapter.slug}.ics")
+    assert after["ETag"] != before["ETag"]
+    assert b'ORGANIZER;CN="Chicagoland"' in after.content
+    assert LogEntry.objects.get().get_change_message() == "Changed Name."
