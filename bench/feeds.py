@@ -53,7 +53,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -76,6 +76,8 @@ from events import selectors
 from events.enums import AddressVisibility, EventFormat, EventStatus, Strategy, Visibility
 from events.models import Event
 from outreach.models import Chapter
+from outreach.selectors import feed_scope
+from outreach.services import feed_versions_bump
 
 SIZES = (1000, 10000)
 ZONE = "America/Chicago"
@@ -159,6 +161,8 @@ def build_data(events: int) -> Chapter:
             )
         )
     Event.objects.bulk_create(rows, batch_size=1000)
+    with transaction.atomic():  # as the services leave it: the chapter's feed has a version
+        feed_versions_bump([feed_scope("chapter", chapter.pk)])
     return chapter
 
 

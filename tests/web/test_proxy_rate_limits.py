@@ -59,12 +59,26 @@ class SignIn:
             return error.code, error.read().decode()
 
 
+@pytest.fixture(scope="module")
+def collected_static():
+    """
+    With DEBUG off the sign-in page names its static files through WhiteNoise's manifest, which a
+    fresh clone has not built yet: without it every page answers 500 (STATIC_ROOT is git-ignored).
+    """
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "test-only-not-secret", "ALLOWED_HOSTS": "127.0.0.1"}
+    subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
+    )
+
+
 @pytest.mark.parametrize(
     ("num_proxies", "other_client"),
     [("1", 200), ("0", 429)],
     ids=["behind one proxy", "negative control: no proxy trusted"],
 )
-def test_sign_in_limits_key_on_the_forwarded_client(transactional_db, tmp_path, num_proxies, other_client):
+def test_sign_in_limits_key_on_the_forwarded_client(
+    collected_static, transactional_db, tmp_path, num_proxies, other_client
+):
     with app_server(tmp_path, NUM_PROXIES=num_proxies) as server:
         sign_in = SignIn(server)
         # One client, each time with a different forged prefix: the proxy's entry is the one trusted.
