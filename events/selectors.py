@@ -25,14 +25,22 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Round, Sin, Sqrt
 
 from outreach.permissions import managed_chapter_ids
 
-from .enums import EventStatus, SignupStatus, Visibility
+from .enums import AddressVisibility, EventStatus, SignupStatus, Visibility
 from .models import Event, EventReport, Shift, Signup
 
 EARTH_RADIUS_KM = 6371.0088
+
+PUBLIC_COORDINATE_DECIMALS = 2
+"""
+Distance search reads the coordinates of an event whose address is not public rounded to this many
+decimal places: a grid of about 1.1 km north to south (less east to west away from the equator).
+The search answers everyone alike, so it must tell nothing finer than what anyone may see; repeated
+searches with shrinking radii find the grid point, not the address (docs/product.md, "REST API v1").
+"""
 
 
 def shifts_with_counts() -> QuerySet:
@@ -106,27 +114,43 @@ def dashboard_list_counts(events: QuerySet, *, now: dt.datetime) -> dict[str, in
     )
 
 
+def searched_coordinate(name: str) -> Case:
+    """
+    The coordinate `name` as distance search reads it: exact for a public address, otherwise rounded
+    to PUBLIC_COORDINATE_DECIMALS, for every reader, so the search stays one SQL expression.
+    """
+    return Case(
+        When(address_visibility=AddressVisibility.PUBLIC, then=Cast(name, FloatField())),
+        default=Cast(Round(name, PUBLIC_COORDINATE_DECIMALS), FloatField()),
+        output_field=FloatField(),
+    )
+
+
 def events_near(queryset: QuerySet, *, latitude: float, longitude: float, radius_km: float) -> QuerySet:
     """
-    Events within `radius_km` of a point, nearest first, annotated with `distance_km`.
+    Events within `radius_km` of a point, nearest first, annotated with `distance_km`, all measured
+    from searched_coordinate: nothing here reads a confirmed-only event's exact coordinates.
 
     A bounding box narrows the rows with plain comparisons; the haversine distance (Django
-    provides the trigonometric functions on SQLite too) then filters and orders them exactly.
+    provides the trigonometric functions on SQLite too) then filters and orders them.
     """
     lat_delta = radius_km / 111.0
     cos_lat = max(math.cos(math.radians(latitude)), 0.01)
     lng_delta = min(radius_km / (111.0 * cos_lat), 180.0)
-    box = Q(latitude__gte=latitude - lat_delta, latitude__lte=latitude + lat_delta)
+    box = Q(searched_latitude__gte=latitude - lat_delta, searched_latitude__lte=latitude + lat_delta)
     if longitude - lng_delta >= -180 and longitude + lng_delta <= 180:
-        box &= Q(longitude__gte=longitude - lng_delta, longitude__lte=longitude + lng_delta)
-    lat = Radians(Cast("latitude", FloatField()))
-    lng = Radians(Cast("longitude", FloatField()))
+        box &= Q(searched_longitude__gte=longitude - lng_delta, searched_longitude__lte=longitude + lng_delta)
+    lat = Radians(F("searched_latitude"))
+    lng = Radians(F("searched_longitude"))
     lat0 = Radians(Value(latitude, output_field=FloatField()))
     lng0 = Radians(Value(longitude, output_field=FloatField()))
     half_chord = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lng - lng0) / 2), 2)
     distance = 2 * EARTH_RADIUS_KM * ASin(Sqrt(half_chord))
     return (
-        queryset.filter(box)
+        queryset.alias(
+            searched_latitude=searched_coordinate("latitude"), searched_longitude=searched_coordinate("longitude")
+        )
+        .filter(box)
         .annotate(distance_km=distance)
         .filter(distance_km__lte=radius_km)
         .order_by(F("distance_km").asc(), "starts_at", "pk")
