@@ -190,8 +190,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: in-process by default, Redis when REDIS_URL is set (shared by all app servers).
 
 REDIS_URL = env_url("REDIS_URL", "", schemes={"redis", "rediss", "unix"})
+# Redis is a cache and a rate-limit store, never worth a stalled request: connecting and each answer
+# give up after REDIS_TIMEOUT_SECONDS, and after a failure Redis is left alone for REDIS_RETRY_SECONDS.
+# Meanwhile reads miss and writes are dropped, except the rate limits' keys (allauth's "allauth:rl:",
+# DRF's "throttle_"), whose requests answer 503 with Retry-After (outreach/cache.py; README).
+REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_RETRY_SECONDS = 5
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "outreach.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": REDIS_RETRY_SECONDS,
+                "FAIL_CLOSED_PREFIXES": ["allauth:rl:", "throttle_"],
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
