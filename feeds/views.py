@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 import cachetools
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -196,8 +195,7 @@ def _version(scope: str) -> tuple[str, dt.datetime]:
     """
     version, changed_at = feed_version(scope)
     if changed_at is None:
-        with transaction.atomic():
-            feed_versions_bump([scope])
+        feed_versions_bump([scope])
         version, changed_at = feed_version(scope)
     return f"{scope}:{version}:{changed_at.timestamp()}", changed_at
 

@@ -94,8 +94,10 @@ def feed_versions_bump(scopes: Iterable[str], *, now=None) -> None:
     if not scopes:
         return
     now = now or timezone.now()
-    FeedVersion.objects.bulk_create(
-        [FeedVersion(scope=scope, version=0, changed_at=now) for scope in scopes], ignore_conflicts=True
-    )
-    list(FeedVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
-    FeedVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1, changed_at=now)
+    # The caller's transaction, or one of its own (a first poll, a test): never a savepoint.
+    with transaction.atomic(savepoint=False):
+        FeedVersion.objects.bulk_create(
+            [FeedVersion(scope=scope, version=0, changed_at=now) for scope in scopes], ignore_conflicts=True
+        )
+        list(FeedVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
+        FeedVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1, changed_at=now)

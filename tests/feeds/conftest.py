@@ -34,7 +34,8 @@ INJECTION_TITLE = "Harmless END:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected\r\nSUMMAR
 # Stored before input validation refused them (written past it): Word's Shift+Enter (U+000B), which
 # made Home Assistant reject whole feeds, and other C0 and C1 controls, DEL, and a tab.
 CONTROL_TEXT = {
-    "title": "Shift\x0bEnter from Word\x00 and\x1b more\x7f controls\x85",
+    # No NUL: PostgreSQL cannot store one in text at all (input refuses it everywhere).
+    "title": "Shift\x0bEnter from Word\x02 and\x1b more\x7f controls\x85",
     "summary": "Form\x0cfeed\x08 summary\x9f",
     "description": "Line one\x0bline two\tafter a tab\x07, a bell\x1f and\x01 more\x7f\x80.",
     "venue": "Hall\x1fB",

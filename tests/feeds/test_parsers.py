@@ -466,7 +466,7 @@ CHAPTER_NAMES = [
     ("A^'B a^nb x^^y", "A\u02c6'B a\u02c6nb x\u02c6^y"),
     ("Zürich 日本 🎉", "Zürich 日本 🎉"),
     ("Back\\slash", "Back\\slash"),
-    ("Tab\tand\x0bcontrols\x00", "Tab and controls"),
+    ("Tab\tand\x0bcontrols\x02", "Tab and controls"),  # stored: no NUL, which PostgreSQL cannot hold
 ]
 
 
