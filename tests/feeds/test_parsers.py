@@ -211,7 +211,10 @@ def _each_parser(body: bytes, year: int, tmp_path: Path, subtests, expected, *, 
 
 def test_feeds_parsers_agree_with_the_database(feeds, year, tmp_path, subtests):
     for path, events in feeds.items():
-        _each_parser(fetch(path), year, tmp_path, subtests, expected_rows(events), path=path)
+        body = fetch(path)
+        # Every VEVENT of the body is one the database says the feed shows (the parsers then read each alike).
+        assert body.split(b"\r\n").count(b"BEGIN:VEVENT") == len(events) > 0, path
+        _each_parser(body, year, tmp_path, subtests, expected_rows(events), path=path)
 
 
 def test_feeds_with_stored_control_characters_are_read_by_every_parser(feed_data, year, tmp_path, subtests):
