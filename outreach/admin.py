@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Membership, Partner, User
 
 admin.site.site_header = _("Outreach administration")
@@ -52,6 +53,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A deactivated account keeps no API token: reactivating it does not bring a stolen one back.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.api_tokens_revoke(user=obj)
 
 
 @admin.register(Membership)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .enums import Role
 from .models import Chapter, FeedVersion, Membership, User
@@ -101,3 +102,14 @@ def feed_versions_bump(scopes: Iterable[str], *, now=None) -> None:
         )
         list(FeedVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
         FeedVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1, changed_at=now)
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """
+    Delete every API token of `user` and return how many there were; a request with one answers
+    401 from then on. Called when the password or the primary email changes and when staff
+    deactivate the account (outreach/receivers.py, outreach/admin.py), so a stolen token does not
+    outlive the credentials it was issued for. One DELETE, atomic on its own.
+    """
+    _total, per_model = Token.objects.filter(user=user).delete()
+    return per_model.get(Token._meta.label, 0)
