@@ -234,10 +234,6 @@ def feed_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return now - dt.timedelta(days=settings.FEED_PAST_DAYS), now + dt.timedelta(days=settings.FEED_FUTURE_DAYS)
 
 
-def feed_window_start(now: dt.datetime) -> dt.datetime:
-    return feed_window(now)[0]
-
-
 def _in_window(prefix: str, now: dt.datetime) -> Q:
     start, end = feed_window(now)
     return Q(**{f"{prefix}ends_at__gte": start, f"{prefix}starts_at__lte": end})
